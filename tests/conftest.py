@@ -1,0 +1,116 @@
+"""Shared fixtures: named users per business unit, a real Celery worker process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Generator, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Let pytest-django's flush of transactional tests pass the ledger's append-only guard.
+
+    The guard lifts only for the table owner with the maintenance flag set, exactly as
+    retention pruning does; the flag is switched off again after teardown.
+    """
+    _set_ledger_maintenance(on=True)
+    yield
+    _set_ledger_maintenance(on=False)
+
+
+def _set_ledger_maintenance(*, on: bool) -> None:
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('clipguard.ledger_maintenance', %s, false)",
+                ["on" if on else "off"],
+            )
+    except Exception:
+        return
+
+
+def _worker_env(db_name: str) -> dict[str, str]:
+    env = dict(os.environ)
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db_name}"
+        )
+    env["DJANGO_SETTINGS_MODULE"] = "clipguard.settings"
+    return env
+
+
+def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """A real ``celery worker`` process on this run's queues; returns once it answers pings."""
+    from clipguard.celery import app
+    from clipguard.queues import Queue
+
+    queues = ",".join(q.routed_name for q in Queue)
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "clipguard",
+            "worker",
+            "-Q",
+            queues,
+            "--concurrency",
+            "1",
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"worker exited early; see {log_path}:\n{log_path.read_text()[-3000:]}"
+            )
+        replies = app.control.ping(
+            timeout=1.0, destination=[f"test-{os.getpid()}@{os.uname().nodename}"]
+        )
+        if replies:
+            return proc
+    proc.kill()
+    raise RuntimeError(f"worker did not answer within 120 s; see {log_path}")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
+) -> Generator[subprocess.Popen[bytes], None, None]:
+    """One real worker process for the session, reading and writing the test database."""
+    env = _worker_env(connection.settings_dict["NAME"])
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    proc = start_worker(env, log_path)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
