@@ -114,3 +114,50 @@ def celery_worker(
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+# --- named people per business unit ---------------------------------------------------
+
+
+class Cast:
+    """Two business units with an owner, a member and an outsider, plus platform roles.
+
+    ``alice`` (unit admin) and ``bob`` (member) are in unit A; ``charlie`` is in unit B
+    and an outsider to A; ``carol`` is a compliance officer; ``root`` a platform admin;
+    ``nobody`` has no role anywhere.
+    """
+
+    def __init__(self) -> None:
+        from clipguard.accounts.models import PlatformRole, UnitRole
+        from tests.factories import BusinessUnitFactory, MembershipFactory, UserFactory
+
+        self.unit_a = BusinessUnitFactory.create(name="Retail", slug="retail")
+        self.unit_b = BusinessUnitFactory.create(name="Logistics", slug="logistics")
+        self.alice = UserFactory.create(username="alice")
+        self.bob = UserFactory.create(username="bob")
+        self.charlie = UserFactory.create(username="charlie")
+        self.carol = UserFactory.create(
+            username="carol", platform_role=PlatformRole.COMPLIANCE_OFFICER
+        )
+        self.root = UserFactory.create(username="root", platform_role=PlatformRole.PLATFORM_ADMIN)
+        self.nobody = UserFactory.create(username="nobody")
+        MembershipFactory.create(user=self.alice, business_unit=self.unit_a, role=UnitRole.ADMIN)
+        MembershipFactory.create(user=self.bob, business_unit=self.unit_a, role=UnitRole.MEMBER)
+        MembershipFactory.create(user=self.charlie, business_unit=self.unit_b, role=UnitRole.ADMIN)
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return Cast()
+
+
+def api_client_for(user: object) -> object:
+    """An API client authenticated with a fresh API key of ``user``."""
+    from rest_framework.test import APIClient
+
+    from clipguard.accounts.services import api_key_create
+
+    _, raw = api_key_create(user=user, name="test")  # type: ignore[arg-type]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client

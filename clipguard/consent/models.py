@@ -65,3 +65,20 @@ class ConsentRecord(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class ErasureReceipt(models.Model):
+    """What was erased after a consent withdrawal (GDPR Art. 7(3), 17): ids and counts only."""
+
+    consent = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="erasures")
+    asset_ids = models.JSONField(default=list)
+    results_deleted = models.PositiveIntegerField(default=0)
+    filtered_images_deleted = models.PositiveIntegerField(default=0)
+    receipt_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"erasure receipt {self.pk} for consent {self.consent_id}"

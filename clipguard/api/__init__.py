@@ -1,0 +1,1 @@
+"""The internal REST API for the platform records (datasets, assets, subjects, consent)."""

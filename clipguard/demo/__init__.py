@@ -1,0 +1,1 @@
+"""Deterministic demo data and the end-to-end demo run."""

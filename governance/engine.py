@@ -1,0 +1,247 @@
+"""The policy decision: allow, require_approval or deny, with every rule that fired.
+
+Pure Python, no database: the same function serves job submission, the API's dry run and
+``manage.py policy_check``. Deny beats require_approval beats allow; every fired rule is
+listed with the words of the request that triggered it, and the decision carries the
+rulebook version it was made under.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from governance import taxonomy
+from governance.rulebook import Clause, Rule, Rulebook, RuleDecision, default_rulebook
+from governance.screening import ScreeningResult, screen
+
+REQUIRED_FIELDS = (
+    "purpose",
+    "deployment_context",
+    "task",
+    "labels",
+    "data_categories",
+)
+OPTIONAL_FIELDS = ("purpose_description", "queries")
+MAX_LABELS = 500
+MAX_QUERIES = 500
+MAX_TEXT_CHARS = 500
+MAX_DESCRIPTION_CHARS = 4000
+# Tasks whose model input is only images: a label list may be empty.
+TASKS_WITHOUT_TEXT = frozenset({"embedding", "image_to_image_search"})
+
+
+class Decision(StrEnum):
+    ALLOW = "allow"
+    REQUIRE_APPROVAL = "require_approval"
+    DENY = "deny"
+
+
+_SEVERITY = {Decision.ALLOW: 0, Decision.REQUIRE_APPROVAL: 1, Decision.DENY: 2}
+
+
+@dataclass(frozen=True)
+class PolicyRequest:
+    purpose: str
+    deployment_context: str
+    task: str
+    labels: tuple[str, ...]
+    data_categories: tuple[str, ...]
+    purpose_description: str = ""
+    queries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    id: str
+    article: str
+    reason: str
+    matched: tuple[str, ...]  # the words of the request that triggered it
+
+
+@dataclass(frozen=True)
+class PolicyDecision:
+    decision: Decision
+    rules: tuple[FiredRule, ...]
+    policy_version: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "decision": self.decision.value,
+            "rules": [
+                {
+                    "id": rule.id,
+                    "article": rule.article,
+                    "reason": rule.reason,
+                    "matched": list(rule.matched),
+                }
+                for rule in self.rules
+            ],
+            "policy_version": self.policy_version,
+        }
+
+
+class RequestInvalid(ValueError):
+    """A policy request that cannot be decided; the message names the bad field."""
+
+
+def _choice(raw: Mapping[str, object], name: str, allowed: Sequence[str]) -> str:
+    value = raw[name]
+    if not isinstance(value, str) or value not in allowed:
+        raise RequestInvalid(f"{name} {value!r} is not one of: {', '.join(allowed)}")
+    return value
+
+
+def _texts(raw: Mapping[str, object], name: str, limit: int) -> tuple[str, ...]:
+    value = raw.get(name, [])
+    if not isinstance(value, list | tuple):
+        raise RequestInvalid(f"{name} must be a list of strings")
+    if len(value) > limit:
+        raise RequestInvalid(f"{name} holds {len(value)} items; at most {limit} are accepted")
+    for position, item in enumerate(value):
+        if not isinstance(item, str):
+            raise RequestInvalid(f"{name}[{position}] must be a string, not {type(item).__name__}")
+        if not item.strip():
+            raise RequestInvalid(f"{name}[{position}] is empty")
+        if len(item) > MAX_TEXT_CHARS:
+            raise RequestInvalid(f"{name}[{position}] is longer than {MAX_TEXT_CHARS} characters")
+    return tuple(value)
+
+
+def parse_request(raw: Mapping[str, object]) -> PolicyRequest:
+    """Validate a request's fields (the six required ones, plus the optional ones)."""
+    if not isinstance(raw, Mapping):
+        raise RequestInvalid("a request must be a JSON object")
+    missing = [name for name in REQUIRED_FIELDS if name not in raw]
+    if missing:
+        raise RequestInvalid(f"missing field(s): {', '.join(missing)}")
+    unknown = sorted(set(raw) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
+    if unknown:
+        raise RequestInvalid(
+            f"unknown field(s): {', '.join(unknown)} (accepted: "
+            f"{', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})"
+        )
+    purpose_raw = raw["purpose"]
+    purpose = taxonomy.canonical_purpose(purpose_raw) if isinstance(purpose_raw, str) else None
+    if purpose is None:
+        raise RequestInvalid(
+            f"purpose {purpose_raw!r} is not a purpose code of taxonomy {taxonomy.TAXONOMY_VERSION}"
+        )
+    context = _choice(raw, "deployment_context", taxonomy.DEPLOYMENT_CONTEXTS)
+    task = _choice(raw, "task", taxonomy.TASKS)
+    labels = _texts(raw, "labels", MAX_LABELS)
+    queries = _texts(raw, "queries", MAX_QUERIES)
+    if (
+        not labels
+        and task not in TASKS_WITHOUT_TEXT
+        and not (queries and task == "text_to_image_search")
+    ):
+        raise RequestInvalid(f"labels must not be empty for the task {task}")
+    categories = raw["data_categories"]
+    if not isinstance(categories, list | tuple) or not categories:
+        raise RequestInvalid("data_categories must be a non-empty list")
+    for category in categories:
+        if category not in taxonomy.DATA_CATEGORIES:
+            raise RequestInvalid(
+                f"data_categories: {category!r} is not one of: "
+                f"{', '.join(taxonomy.DATA_CATEGORIES)}"
+            )
+    description = raw.get("purpose_description", "")
+    if not isinstance(description, str):
+        raise RequestInvalid("purpose_description must be a string")
+    if len(description) > MAX_DESCRIPTION_CHARS:
+        raise RequestInvalid(
+            f"purpose_description is longer than {MAX_DESCRIPTION_CHARS} characters"
+        )
+    return PolicyRequest(
+        purpose=purpose,
+        deployment_context=context,
+        task=task,
+        labels=labels,
+        data_categories=tuple(str(c) for c in categories),
+        purpose_description=description,
+        queries=queries,
+    )
+
+
+def _clause_evidence(
+    clause: Clause, request: PolicyRequest, screening: ScreeningResult
+) -> tuple[str, ...] | None:
+    """The words that make ``clause`` hold, or None when it does not hold."""
+    evidence: list[str] = []
+    if clause.purposes:
+        if request.purpose not in clause.purposes:
+            return None
+        evidence.append(request.purpose)
+    if clause.contexts:
+        if request.deployment_context not in clause.contexts:
+            return None
+        evidence.append(request.deployment_context)
+    if clause.tasks:
+        if request.task not in clause.tasks:
+            return None
+        evidence.append(request.task)
+    if clause.data_categories:
+        categories = [c for c in request.data_categories if c in clause.data_categories]
+        if not categories:
+            return None
+        evidence.extend(categories)
+    for concepts in (clause.concepts, clause.with_concepts, clause.and_concepts):
+        if concepts:
+            words = [w for c in sorted(concepts) for w in screening.evidence(c)]
+            if not words:
+                return None
+            evidence.extend(words)
+    return tuple(evidence)
+
+
+def _fire(rule: Rule, request: PolicyRequest, screening: ScreeningResult) -> FiredRule | None:
+    for clause in rule.unless:
+        if _clause_evidence(clause, request, screening) is not None:
+            return None
+    matched: list[str] = []
+    for clause in rule.when:
+        evidence = _clause_evidence(clause, request, screening)
+        if evidence is not None:
+            matched.extend(evidence)
+    if not matched:
+        return None
+    return FiredRule(
+        id=rule.id,
+        article=rule.article,
+        reason=rule.reason,
+        matched=tuple(dict.fromkeys(matched)),
+    )
+
+
+def screen_request(request: PolicyRequest, rulebook: Rulebook) -> ScreeningResult:
+    return screen(
+        labels=request.labels,
+        queries=request.queries,
+        description=request.purpose_description,
+        task=request.task,
+        data_categories=request.data_categories,
+        rulebook=rulebook,
+    )
+
+
+def decide(request: PolicyRequest, *, rulebook: Rulebook | None = None) -> PolicyDecision:
+    """The decision on ``request``: deny beats require_approval beats allow."""
+    rulebook = rulebook or default_rulebook()
+    screening = screen_request(request, rulebook)
+    fired: list[tuple[Decision, FiredRule]] = []
+    for rule in rulebook.rules:
+        fired_rule = _fire(rule, request, screening)
+        if fired_rule is not None:
+            decision = (
+                Decision.DENY if rule.decision == RuleDecision.DENY else Decision.REQUIRE_APPROVAL
+            )
+            fired.append((decision, fired_rule))
+    fired.sort(key=lambda item: -_SEVERITY[item[0]])
+    decision = fired[0][0] if fired else Decision.ALLOW
+    return PolicyDecision(
+        decision=decision,
+        rules=tuple(rule for _, rule in fired),
+        policy_version=rulebook.version,
+    )

@@ -1,0 +1,106 @@
+"""Text normalisation for screening: undo the usual tricks before any matching.
+
+Lower case, Unicode NFKC, invisible characters dropped, Cyrillic/Greek look-alike letters
+inside Latin words folded, accents stripped, leetspeak undone ("3thn1c1ty"), spaced-out
+letters joined ("e t h n i c i t y", "e.t.h.n.i.c"), punctuation to spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Cyrillic and Greek letters that look like Latin ones, as used to dodge word lists.
+_CONFUSABLES = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
+        "ѕ": "s", "ԁ": "d", "ɡ": "g", "ո": "n", "ս": "u",
+        "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+        "τ": "t", "υ": "u", "χ": "x", "ς": "c",
+    }
+)  # fmt: skip
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+     "@": "a", "$": "s", "!": "i", "|": "l", "€": "e"}
+)  # fmt: skip
+_LEET_ALT = {**_LEET, ord("1"): "l"}
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_WORD = re.compile(r"\S+")
+_LEET_CHARS = re.compile(r"[0-9@$!|€]")
+_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z] ){2,}[a-z](?![a-z0-9])")
+_NOT_WORD = re.compile(r"[^a-z0-9' ]+")
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>"
+_LOOSE_APOSTROPHE = re.compile(r"(?<![a-z])'|(?<!s)'(?![a-z])")
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    original: str
+    plain: str  # folded, lower case, punctuation to spaces
+    decoded: str  # plain with leetspeak undone and spaced-out letters joined
+    decoded_alt: str  # the same, reading "1" as "l" rather than "i"
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.plain, self.decoded, self.decoded_alt)))
+
+
+def is_latin_letter(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN")
+
+
+def _fold_mixed_script_word(word: str) -> str:
+    letters = [c for c in word if c.isalpha()]
+    if any(is_latin_letter(c) for c in letters) and not all(is_latin_letter(c) for c in letters):
+        return word.translate(_CONFUSABLES)
+    return word
+
+
+def fold(text: str) -> str:
+    """NFKC, no invisible characters, look-alikes folded in mixed words, lower case."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf").casefold()
+    text = _WORD.sub(lambda m: _fold_mixed_script_word(m.group()), text)
+    return text.translate(_APOSTROPHES)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _tidy(text: str) -> str:
+    text = _NOT_WORD.sub(" ", text)
+    text = _LOOSE_APOSTROPHE.sub(" ", text)
+    return " ".join(text.split())
+
+
+def _undo_leet(word: str, table: dict[int, str]) -> str:
+    core = word.strip(_EDGE_PUNCTUATION)
+    if sum(c.isalpha() for c in core) >= 3 and _LEET_CHARS.search(core):
+        start = word.index(core)
+        return word[:start] + core.translate(table) + word[start + len(core) :]
+    return word
+
+
+def _decode(folded: str, table: dict[int, str]) -> str:
+    return _join_spaced_letters(_tidy(_WORD.sub(lambda m: _undo_leet(m.group(), table), folded)))
+
+
+def _join_spaced_letters(text: str) -> str:
+    return _SPACED_LETTERS.sub(lambda m: m.group().replace(" ", ""), text)
+
+
+def normalise(text: str) -> NormalisedText:
+    folded = strip_accents(fold(text))
+    plain = _tidy(folded)
+    # Leetspeak is read before punctuation goes, since '@', '$', '!' and '|' stand for letters;
+    # spaced-out letters ("e.t.h.n.i.c") are joined after it, once dots became spaces.
+    return NormalisedText(
+        original=text,
+        plain=plain,
+        decoded=_decode(folded, _LEET),
+        decoded_alt=_decode(folded, _LEET_ALT),
+    )

