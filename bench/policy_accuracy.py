@@ -140,7 +140,9 @@ def main() -> int:
     if args.errors:
         for o in score.outcomes:
             if o.expected != o.got:
-                print(f"  {o.id}: expected {o.expected}, got {o.got} {list(o.rules)} {list(o.labels)}")
+                print(
+                    f"  {o.id}: expected {o.expected}, got {o.got} {list(o.rules)} {list(o.labels)}"
+                )
     return 0
 
 

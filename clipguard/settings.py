@@ -171,6 +171,9 @@ AUDIT_SIGNING_KEY_FILE = Path(
     env.str("AUDIT_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "audit-signing.key"))
 )
 AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "checkpoints")))
+# A record may commit this long after records with higher ids were sealed (long transactions).
+AUDIT_LATE_COMMIT_GRACE_SECONDS: int = env.int("AUDIT_LATE_COMMIT_GRACE_SECONDS", default=900)
+AUDIT_CLOCK_SKEW_SECONDS: int = env.int("AUDIT_CLOCK_SKEW_SECONDS", default=60)
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL: str = env.str(
@@ -179,6 +182,12 @@ CELERY_BROKER_URL: str = env.str(
 # Tests and side-by-side deployments sharing one broker keep their queues apart by prefix.
 CLIPGUARD_QUEUE_PREFIX: str = env.str("CLIPGUARD_QUEUE_PREFIX", default="")
 CELERY_TASK_DEFAULT_QUEUE = f"{CLIPGUARD_QUEUE_PREFIX}filters"
+CELERY_TASK_ROUTES = {
+    "inference.filter_asset": {"queue": f"{CLIPGUARD_QUEUE_PREFIX}filters"},
+    "inference.run_job": {"queue": f"{CLIPGUARD_QUEUE_PREFIX}models"},
+    "inference.run_job_chunk": {"queue": f"{CLIPGUARD_QUEUE_PREFIX}models"},
+    "audit.seal": {"queue": f"{CLIPGUARD_QUEUE_PREFIX}audit"},
+}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -189,7 +198,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"polling_interval": 0.2}
+# The SQLAlchemy transport hands every transport option to create_engine(): give it none.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
+    {} if CELERY_BROKER_URL.startswith("sqla+") else {"polling_interval": 0.2}
+)
 
 # --- REST API ------------------------------------------------------------------------
 REST_FRAMEWORK = {

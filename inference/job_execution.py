@@ -265,9 +265,15 @@ def _finish_if_complete(job_id: Any) -> None:
 
 
 def _finish(job_id: Any) -> None:
+    """Close a running job: completed, or failed when every asset it tried failed."""
     with transaction.atomic():
+        counts = Job.objects.filter(pk=job_id).values("processed_assets", "failed_assets").first()
+        all_failed = bool(counts and counts["failed_assets"] and not counts["processed_assets"])
+        final = JobStatus.FAILED if all_failed else JobStatus.COMPLETED
         updated = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
-            status=JobStatus.COMPLETED, finished_at=timezone.now()
+            status=final,
+            finished_at=timezone.now(),
+            status_reason="every asset failed; see the results" if all_failed else "",
         )
         if updated:
             job = Job.objects.select_related("business_unit").get(pk=job_id)
@@ -281,7 +287,7 @@ def _finish(job_id: Any) -> None:
                 policy_version=job.policy_version,
                 policy_decision=job.decision,
                 details={
-                    "status": JobStatus.COMPLETED.value,
+                    "status": final.value,
                     "processed": job.processed_assets,
                     "skipped": job.skipped_assets,
                     "failed": job.failed_assets,

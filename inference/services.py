@@ -17,9 +17,9 @@ from audit.services import ledger_append
 from clipguard.accounts.models import User
 from clipguard.accounts.selectors import can_write_in
 from clipguard.datasets.models import Dataset
-from clipguard.queues import Queue
 from governance.engine import Decision, PolicyDecision, PolicyRequest, decide
 from governance.models import Approval
+from inference.dispatch import send_run_job
 from inference.filters import find_pii, redact_text
 from inference.model_registry import UnknownModel, default_model_id, get_model
 from inference.models import Job, JobStatus, Task
@@ -199,10 +199,4 @@ def _reason_for(decision: PolicyDecision) -> str:
 def queue_job(job: Job) -> None:
     """Queue a job's run once the surrounding transaction commits."""
     job_id = str(job.pk)
-
-    def _send() -> None:
-        from inference.tasks import run_job
-
-        run_job.apply_async((job_id,), queue=Queue.MODELS.routed_name)
-
-    transaction.on_commit(_send)
+    transaction.on_commit(lambda: send_run_job(job_id))

@@ -23,7 +23,7 @@ from inference.filters import ImageRejected
 
 
 def unit_for_write(user: User, slug: str | None) -> BusinessUnit:
-    """The unit a write goes to: the named one (if the caller is in it), or the caller's only one."""
+    """The unit a write goes to: the named one (if the caller is in it), or the only one."""
     units = units_of(user)
     if slug:
         unit = units.filter(slug=slug).first()

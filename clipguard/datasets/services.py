@@ -12,9 +12,9 @@ from django.db import transaction
 from clipguard.accounts.models import BusinessUnit, User
 from clipguard.consent.models import DataSubject
 from clipguard.datasets.models import Asset, AssetStatus, DataCategory, Dataset
-from clipguard.queues import Queue
 from clipguard.storage import store_quarantined
 from governance.taxonomy import PURPOSES
+from inference.dispatch import send_filter_asset
 from inference.filters import inspect_upload, redact_text
 
 
@@ -103,11 +103,5 @@ def asset_upload(
         asset.subjects.add(*subjects)
     store_quarantined(relative, data)
     asset_id = asset.pk
-    transaction.on_commit(lambda: _queue_filter(asset_id))
+    transaction.on_commit(lambda: send_filter_asset(asset_id))
     return asset, True
-
-
-def _queue_filter(asset_id: int) -> None:
-    from inference.tasks import filter_asset
-
-    filter_asset.apply_async((asset_id,), queue=Queue.FILTERS.routed_name)

@@ -28,6 +28,12 @@ class DemoImage:
     truth: str = ""
 
 
+def shape_label(colour: str, shape: str) -> str:
+    """A zero-shot label in a wording the reference CLIP never saw in training."""
+    article = "an" if colour[0] in "aeiou" else "a"
+    return f"a photo of {article} {colour} {shape}"
+
+
 def _encode(image: Image.Image, fmt: str = "PNG", **params: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format=fmt, **params)

@@ -40,7 +40,15 @@ _CONCEPT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _FILE_KEYS = frozenset({"description", "rules", "concepts", "subjects", "screening"})
 _RULE_KEYS = frozenset({"id", "article", "decision", "reason", "when", "unless"})
 _CLAUSE_KEYS = frozenset(
-    {"purposes", "contexts", "tasks", "data_categories", "concepts", "with_concepts", "and_concepts"}
+    {
+        "purposes",
+        "contexts",
+        "tasks",
+        "data_categories",
+        "concepts",
+        "with_concepts",
+        "and_concepts",
+    }
 )
 _CONCEPT_KEYS = frozenset(
     {

@@ -32,7 +32,9 @@ logger = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s+|\n+")
 _MAX_CLAUSE_WORDS = 30
 # Words between a person word and an adjective about them: "the man is black".
-_COPULA = frozenset({"is", "are", "was", "were", "who", "that", "looks", "look", "seems", "appears"})
+_COPULA = frozenset(
+    {"is", "are", "was", "were", "who", "that", "looks", "look", "seems", "appears"}
+)
 _PERSON_WINDOW = 2
 
 
@@ -167,7 +169,9 @@ def _next_to_person(text: str, span: tuple[int, int], people: Sequence[tuple[int
     return False
 
 
-def _first_match(terms: Sequence[Term], variants: Sequence[str]) -> tuple[Term, str, re.Match[str]] | None:
+def _first_match(
+    terms: Sequence[Term], variants: Sequence[str]
+) -> tuple[Term, str, re.Match[str]] | None:
     for variant in variants:
         for term in terms:
             match = term.pattern.search(variant)

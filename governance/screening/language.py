@@ -22,32 +22,30 @@ from governance.screening.normalise import fold, is_latin_letter, strip_accents
 _WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _SUFFIXES = ("'s", "s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ies", "y")
 _ENGLISH_FUNCTION_WORDS = frozenset(
-    "a an the of in on at to for with by from and or is are was were be this that these those "
-    "who which what how not no it its his her their our my your as into over under".split()
+    """
+    a an the of in on at to for with by from and or is are was were be this that these those
+    who which what how not no it its his her their our my your as into over under
+    """.split()  # noqa: SIM905
 )
 # Frequent words of other languages written in Latin script that are rare in English.
 _FOREIGN_FUNCTION_WORDS = frozenset(
     """
-    und der den dem ein eine einer eines nicht mit von ist sind auf fur oder
-    wie bei aus nach zum zur sehr auch wird werden ich sie wir ihr
-    un une les le en est avec pour dans sur qui que pas sont du ces cette leur
-    el por para una como mas pero esta estan sus muy tiene hombre mujer persona
-    il che della delle degli gli sono nella questo questa
-    het een niet zijn voor ook wordt
-    och att som det inte ett har
-    nao uma mais pelo pela
-    jest nie sie oraz przez dla
-    bir ve ile icin
-    """.split()
+    und der den dem ein eine einer eines nicht mit von ist sind auf fur oder wie bei aus nach
+    zum zur sehr auch wird werden ich sie wir ihr un une les le en est avec pour dans sur qui
+    que pas sont du ces cette leur el por para una como mas pero esta estan sus muy tiene
+    hombre mujer persona il che della delle degli gli sono nella questo questa het een niet
+    zijn voor ook wordt och att som det inte ett har nao uma mais pelo pela jest nie sie oraz
+    przez dla bir ve ile icin
+    """.split()  # noqa: SIM905
 )
 # Loanwords that English uses but whose spelling the word lists above lack.
 _LOANWORDS = frozenset(
     """
     creme brulee souffle puree pate flambe croissant croissants pretzel pretzels dachshund
-    bratwurst baguette macaron macarons gnocchi prosciutto chorizo tortilla quesadilla
-    churros paella tiramisu focaccia ciabatta bruschetta sauerkraut strudel schnitzel
-    kimchi bibimbap ramen udon edamame matcha tzatziki hummus falafel shawarma baklava
-    """.split()
+    bratwurst baguette macaron macarons gnocchi prosciutto chorizo tortilla quesadilla churros
+    paella tiramisu focaccia ciabatta bruschetta sauerkraut strudel schnitzel kimchi bibimbap
+    ramen udon edamame matcha tzatziki hummus falafel shawarma baklava
+    """.split()  # noqa: SIM905
 )
 MIN_WORD_LENGTH = 3  # shortest part of a split compound
 MIN_COUNTED_LENGTH = 4  # shorter words (acronyms, codes) are not counted
@@ -82,9 +80,9 @@ def _known(word: str, vocabulary: frozenset[str]) -> bool:
     if word in vocabulary:
         return True
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_WORD_LENGTH:
-            if word[: -len(suffix)] in vocabulary:
-                return True
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= MIN_WORD_LENGTH and stem in vocabulary:
+            return True
     for cut in range(MIN_WORD_LENGTH, len(word) - MIN_WORD_LENGTH + 1):
         if word[:cut] in vocabulary and (
             word[cut:] in vocabulary or (word[cut:].endswith("s") and word[cut:-1] in vocabulary)

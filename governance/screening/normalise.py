@@ -11,22 +11,19 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Cyrillic and Greek letters that look like Latin ones, as used to dodge word lists.
 _CONFUSABLES = str.maketrans(
-    {
-        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
-        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
-        "ѕ": "s", "ԁ": "d", "ɡ": "g", "ո": "n", "ս": "u",
-        "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-        "τ": "t", "υ": "u", "χ": "x", "ς": "c",
-    }
-)  # fmt: skip
+    # Cyrillic, Greek and other letters that look like the Latin letters below them.
+    "\u0430\u0432\u0435\u0451\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0456"
+    "\u0457\u0458\u0455\u0501\u0261\u0578\u057d\u03b1\u03b2\u03b5\u03b9\u03ba\u03bd\u03bf"
+    "\u03c1\u03c4\u03c5\u03c7\u03c2",
+    "abeekmhopctyxiijsdgnuabeikvoptuxc",
+)
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
      "@": "a", "$": "s", "!": "i", "|": "l", "€": "e"}
 )  # fmt: skip
 _LEET_ALT = {**_LEET, ord("1"): "l"}
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
 _WORD = re.compile(r"\S+")
 _LEET_CHARS = re.compile(r"[0-9@$!|€]")
 _SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z] ){2,}[a-z](?![a-z0-9])")

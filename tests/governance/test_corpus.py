@@ -28,7 +28,8 @@ HELDOUT_SHA256 = "4383f3804e4bae63951b71286615bd7016882831c87c326358ea07f19eed6e
 def _bench() -> ModuleType:
     path = REPO_ROOT / "bench" / "policy_accuracy.py"
     spec = importlib.util.spec_from_file_location("policy_accuracy", path)
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("policy_accuracy", module)
     spec.loader.exec_module(module)

@@ -200,8 +200,8 @@ def test_issue_look_alikes_are_allowed(labels: list[str], categories: list[str])
         (["likely to vote conservative"], "general"),
         (["e t h n i c i t y"], "general"),
         (["3thn1c1ty"], "general"),
-        (["Ｅｔｈｎｉｃｉｔｙ"], "general"),
-        (["еthnicity"], "general"),  # Cyrillic е
+        (["\uff25\uff54\uff48\uff4e\uff49\uff43\uff49\uff54\uff59"], "general"),  # full width
+        (["\u0435thnicity"], "general"),  # Cyrillic e
         (["eth\u200bnicity"], "general"),  # zero-width space
         (["r e l i g i o n"], "general"),
         (["h@ppy w0rker"], "workplace"),
@@ -215,7 +215,8 @@ def test_deny_beats_approval_and_all_fired_rules_are_listed() -> None:
     outcome = decide(request(["a man", "a woman", "a gay man"]))
     assert outcome.decision == Decision.DENY
     ids = [rule.id for rule in outcome.rules]
-    assert "ART5-1G-SEXUAL-ORIENTATION" in ids and "ANNEX3-1B-PROTECTED-ATTRIBUTES" in ids
+    assert "ART5-1G-SEXUAL-ORIENTATION" in ids
+    assert "ANNEX3-1B-PROTECTED-ATTRIBUTES" in ids
     assert ids.index("ART5-1G-SEXUAL-ORIENTATION") < ids.index("ANNEX3-1B-PROTECTED-ATTRIBUTES")
 
 

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +18,7 @@ from governance.rulebook import default_rulebook
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-LINES = [
+LINES: list[dict[str, Any]] = [
     {
         "id": "ok-1",
         "purpose": "product_tagging",
@@ -51,7 +52,7 @@ LINES = [
         "task": "embedding",
         "labels": [],
         "data_categories": ["other"],
-    },  # fmt: skip
+    },
     {"id": "missing", "purpose": "research"},
 ]
 LINES.append({**LINES[0], "id": "unknown-field", "colour": "red"})

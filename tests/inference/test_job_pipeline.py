@@ -85,7 +85,7 @@ def test_allowed_job_runs_end_to_end_and_bad_files_lose_nothing(
         assert asset.quarantine_path == ""  # original deleted, only its hash kept
         assert media_path(asset.filtered_path).is_file()
 
-    labels = [f"a photo of a {c} {s}" for c, s, _ in images.SHAPE_SCENES]
+    labels = [images.shape_label(c, s) for c, s, _ in images.SHAPE_SCENES]
     response = client.post(
         "/api/v1/jobs/",
         {
@@ -112,7 +112,7 @@ def test_allowed_job_runs_end_to_end_and_bad_files_lose_nothing(
     rows = client.get(f"/api/v1/jobs/{job_id}/results/").json()["results"]
     by_asset = {row["asset"]: row for row in rows}
     correct = sum(
-        by_asset[asset.pk]["output"]["label"] == f"a photo of a {truth.truth}"
+        by_asset[asset.pk]["output"]["label"] == images.shape_label(*truth.truth.split())
         for asset, truth in zip(assets, shapes, strict=True)
     )
     assert correct >= len(shapes) - 1, rows

@@ -28,14 +28,14 @@ from inference.reference_model.evaluate import (
 MODEL_CARD = WEIGHTS_DIR.parent / "MODEL_CARD.md"
 EVAL_SEED = 2024
 EVAL_N = 120
-ACCURACY_FLOORS = {"colour": 0.80, "shape": 0.60, "count": 0.55, "combo": 0.45, "overall": 0.65}
+ACCURACY_FLOORS = {"colour": 0.85, "shape": 0.40, "count": 0.65, "combo": 0.40, "overall": 0.60}
 """Minimum accuracies on the test suite; set well below the measured values in MODEL_CARD.md."""
 
 
 @cache
 def _model() -> tuple[CLIPModel, CLIPProcessor]:
     """The shipped model and processor, loaded once for all tests."""
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)
     return load_reference_model()
 
 
@@ -69,7 +69,7 @@ def test_held_out_zero_shot_accuracy_is_far_above_chance() -> None:
     for kind, floor in ACCURACY_FLOORS.items():
         assert result[kind] >= floor, (kind, result)
     for kind in KINDS:
-        assert result[kind] > 2.5 * chance_level(kind), (kind, result)
+        assert result[kind] > 2 * chance_level(kind), (kind, result)
 
 
 @pytest.mark.parametrize("size", [224, 640])

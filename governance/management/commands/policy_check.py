@@ -40,10 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         source = options["input"]
         try:
-            if source == "-":
-                text = sys.stdin.read()
-            else:
-                text = Path(source).read_text(encoding="utf-8")
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"cannot read {source}: {exc}") from exc
         for result in check_lines(text.splitlines()):

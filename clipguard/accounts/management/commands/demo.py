@@ -8,6 +8,7 @@ decisions and a verified audit trail.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -37,6 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.timeout = int(options["timeout"])
+        logging.getLogger("django.request").setLevel(logging.ERROR)  # refusals are shown below
         for folder in (settings.VAR_DIR, settings.MEDIA_ROOT, settings.QUARANTINE_ROOT):
             Path(folder).mkdir(parents=True, exist_ok=True)
         self._title("1. Set up")
@@ -157,7 +159,7 @@ class Command(BaseCommand):
 
     def _submit_jobs(self, client: APIClient, world: DemoWorld) -> list[str]:
         self._title("4. Jobs and policy decisions")
-        labels = [f"a photo of a {colour} {shape}" for colour, shape, _ in images.SHAPE_SCENES]
+        labels = [images.shape_label(colour, shape) for colour, shape, _ in images.SHAPE_SCENES]
         requests = [
             {
                 "dataset": world.catalogue.pk,
