@@ -52,52 +52,40 @@ def _worker_env(db_name: str) -> dict[str, str]:
     return env
 
 
-def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
-    """A real ``celery worker`` process on this run's queues; returns once it answers pings."""
-    from clipguard.celery import app
+def start_worker(env: dict[str, str], log_path: Path, *, name: str = "") -> subprocess.Popen[bytes]:
+    """A real ``celery worker`` process on the queues of ``env``'s prefix; returns once it
+    reports itself ready (connected to its broker and consuming)."""
     from clipguard.queues import Queue
 
-    queues = ",".join(q.routed_name for q in Queue)
+    prefix = env.get("CLIPGUARD_QUEUE_PREFIX", "")
+    queues = ",".join(f"{prefix}{q.value}" for q in Queue)
+    node = name or f"test-{os.getpid()}"
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "clipguard",
-            "worker",
-            "-Q",
-            queues,
-            "--concurrency",
-            "1",
-            "--pool",
-            "prefork",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"test-{os.getpid()}@%h",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 120
+        [sys.executable, "-m", "celery", "-A", "clipguard", "worker", "-Q", queues,
+         "--concurrency", "1", "--pool", "prefork", "--loglevel", "INFO",
+         "--without-gossip", "--without-mingle", "-n", f"{node}@%h"],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(
                 f"worker exited early; see {log_path}:\n{log_path.read_text()[-3000:]}"
             )
-        replies = app.control.ping(
-            timeout=1.0, destination=[f"test-{os.getpid()}@{os.uname().nodename}"]
-        )
-        if replies:
+        if f"{node}@" in log_path.read_text() and " ready." in log_path.read_text():
             return proc
+        time.sleep(0.5)
     proc.kill()
-    raise RuntimeError(f"worker did not answer within 120 s; see {log_path}")
+    raise RuntimeError(f"worker was not ready within 300 s; see {log_path}")
+
+
+def stop_worker(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 @pytest.fixture(scope="session")
@@ -109,11 +97,7 @@ def celery_worker(
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     proc = start_worker(env, log_path)
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_worker(proc)
 
 
 # --- named people per business unit ---------------------------------------------------
