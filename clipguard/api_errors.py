@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import status
 from rest_framework.response import Response
@@ -29,6 +30,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return response
     if isinstance(exc, (Http404, PermissionDenied)):
         return None
+    if isinstance(exc, IntegrityError):
+        return Response(
+            {"error": "conflict", "detail": "This conflicts with a record that already exists."},
+            status=status.HTTP_409_CONFLICT,
+        )
     logger.exception("unhandled API error", exc_info=exc)
     return Response(
         {"error": "server_error", "detail": "An internal error occurred; it has been logged."},

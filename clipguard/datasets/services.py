@@ -44,6 +44,8 @@ def dataset_create(
         raise ValidationError({"data_categories": "declare at least one data category"})
     if not purposes:
         raise ValidationError({"purposes": "declare at least one purpose"})
+    if Dataset.objects.filter(business_unit=business_unit, name=name).exists():
+        raise ValidationError({"name": f"your unit already has a dataset named '{name}'"})
     return Dataset.objects.create(
         business_unit=business_unit,
         name=name,
