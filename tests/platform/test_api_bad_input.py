@@ -31,8 +31,13 @@ def _assert_clear_4xx(response: Any, status: int = 400) -> dict[str, Any]:
 @pytest.mark.django_db
 def test_job_requests_with_bad_fields_are_refused_clearly(cast: Cast, dataset: Dataset) -> None:
     client: Any = api_client_for(cast.alice)
-    base = {"dataset": dataset.pk, "purpose": "product_tagging", "deployment_context": "retail",
-            "task": "zero_shot_classification", "labels": ["a red circle", "a blue square"]}  # fmt: skip
+    base = {
+        "dataset": dataset.pk,
+        "purpose": "product_tagging",
+        "deployment_context": "retail",
+        "task": "zero_shot_classification",
+        "labels": ["a red circle", "a blue square"],
+    }
     cases: list[tuple[dict[str, Any], str]] = [
         ({**base, "task": "face_recognition"}, "task"),
         ({**base, "labels": []}, "labels"),
@@ -69,7 +74,8 @@ def test_labels_with_personal_data_are_refused_naming_the_label(
     )  # fmt: skip
     body = _assert_clear_4xx(response)
     message = str(body["detail"])
-    assert "entry 2" in message and "EMAIL_ADDRESS" in message
+    assert "entry 2" in message
+    assert "EMAIL_ADDRESS" in message
     assert "john.smith" not in message  # the refusal does not echo the personal data
     assert Job.objects.count() == 0
 
