@@ -63,10 +63,13 @@ class LedgerRecord(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["business_unit_id", "-created_at"], name="audit_rec_unit_time"),
-            models.Index(fields=["event_type", "-created_at"], name="audit_rec_event_time"),
+            # Keyset pagination (newest first, by id) under the portal's filters.
+            models.Index(fields=["business_unit_id", "id"], name="audit_rec_unit_id"),
+            models.Index(fields=["event_type", "id"], name="audit_rec_event_id"),
+            models.Index(fields=["actor", "id"], name="audit_rec_actor_id"),
             models.Index(fields=["created_at"], name="audit_rec_time"),
             models.Index(fields=["job_id"], name="audit_rec_job"),
+            models.Index(fields=["asset_id"], name="audit_rec_asset"),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,13 @@ reported as a record inserted into an already-sealed range. The same test applie
 records sealed late. A record within the window is indistinguishable from a late commit,
 and gets sealed at the end of the chain like one: it never becomes part of a range that
 was already signed.
+
+Retention pruning (:mod:`audit.retention`) deletes old records but keeps their links and
+checkpoints. A sealed record that is gone counts as *pruned*, not *missing*, when its
+position is at or below a justified pruning horizon: the position named by a
+``retention_prune`` record in the ledger whose checkpoint was signed at least the
+retention period (never under 183 days) before that record. A pruning record that claims
+a younger horizon is itself reported (``prune_unjustified``).
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ from audit.checkpoints import (
 from audit.hashing import GENESIS_LINK_SHA256, format_timestamp, link_sha256
 from audit.merkle import leaf_hash, merkle_root
 from audit.models import LedgerCheckpoint, LedgerLink, LedgerRecord, PendingSeal
+from audit.retention import MINIMUM_RETENTION_DAYS, PRUNE_ACTION, PRUNE_EVENT, RETENTION_ACTOR
 from audit.signing import SigningKeyError, key_id, load_private_key, load_public_key_pem
 from audit.signing import signature_valid as _signature_valid
 
@@ -74,6 +82,7 @@ class ProblemKind(StrEnum):
     RECORD_NOT_QUEUED = "record_not_queued"
     QUEUED_RECORD_MISSING = "queued_record_missing"
     RECORD_IN_SEALED_RANGE = "record_in_sealed_range"
+    PRUNE_UNJUSTIFIED = "prune_unjustified"
 
 
 class _Where(TypedDict, total=False):
@@ -115,6 +124,8 @@ class VerificationReport:
     published_checkpoint: int | None = None
     unpublished_checkpoints: int = 0
     oldest_pending_at: datetime | None = None
+    pruned: int = 0
+    pruned_through_position: int | None = None
     problems: list[Problem] = field(default_factory=list)
     problems_truncated: bool = False
 
@@ -141,6 +152,8 @@ class VerificationReport:
             "published_checkpoint": self.published_checkpoint,
             "unpublished_checkpoints": self.unpublished_checkpoints,
             "oldest_pending_at": _iso(self.oldest_pending_at),
+            "pruned": self.pruned,
+            "pruned_through_position": self.pruned_through_position,
             "first_problem": self.first_problem.as_dict() if self.first_problem else None,
             "problems": [problem.as_dict() for problem in self.problems],
             "problems_truncated": self.problems_truncated,
@@ -175,6 +188,11 @@ class VerificationReport:
             )
         else:
             lines.append("Checkpoints: none yet.")
+        if self.pruned_through_position is not None:
+            lines.append(
+                f"Pruned by retention: {self.pruned} records up to position "
+                f"{self.pruned_through_position} (links and checkpoints kept)."
+            )
         if self.oldest_pending_at is not None:
             lines.append(f"Oldest pending record written at {_iso(self.oldest_pending_at)}.")
         lines.extend(f"  - {problem.message}" for problem in self.problems[1:20])
@@ -211,6 +229,7 @@ class _Verifier:
         self.directory = directory
         self.max_problems = max_problems
         self.report = VerificationReport()
+        self.pruning_horizon = -1
         self._found: list[tuple[tuple[int, int, int], Problem]] = []
         self.grace = timedelta(
             seconds=getattr(
@@ -254,6 +273,7 @@ class _Verifier:
             self.report.tree_size = last.tree_size
             self.report.head_link_sha256 = last.head_link_sha256
         self.check_checkpoints(checkpoints)
+        self.check_pruning(checkpoints)
         self.check_chain(checkpoints)
         self.check_unsealed(checkpoints)
         self.check_published(checkpoints)
@@ -307,6 +327,41 @@ class _Verifier:
                 )
             expected_sequence = checkpoint.sequence + 1
             expected_first = checkpoint.last_position + 1
+
+    def check_pruning(self, checkpoints: Sequence[LedgerCheckpoint]) -> None:
+        """Learn the pruning horizon from the ledger's own retention records."""
+        by_sequence = {checkpoint.sequence: checkpoint for checkpoint in checkpoints}
+        prunings = LedgerRecord.objects.filter(
+            event_type=PRUNE_EVENT, actor=RETENTION_ACTOR, details__action=PRUNE_ACTION
+        ).order_by("id")
+        for record in prunings:
+            details = record.details if isinstance(record.details, dict) else {}
+            sequence = details.get("through_checkpoint")
+            position = details.get("through_position")
+            days = details.get("retention_days")
+            checkpoint = by_sequence.get(sequence) if isinstance(sequence, int) else None
+            justified = (
+                checkpoint is not None
+                and checkpoint.last_position == position
+                and isinstance(days, int)
+                and days >= MINIMUM_RETENTION_DAYS
+                and checkpoint.created_at <= record.created_at - timedelta(days=days)
+                and record.compute_content_sha256() == record.content_sha256
+            )
+            if not justified or not isinstance(position, int):
+                self.problem(
+                    ProblemKind.PRUNE_UNJUSTIFIED,
+                    f"record {record.id}: a retention pruning up to checkpoint {sequence} "
+                    f"(position {position}) that its checkpoint does not justify: records "
+                    f"younger than {MINIMUM_RETENTION_DAYS} days, or a checkpoint that is "
+                    "not there",
+                    record_id=record.id,
+                    position=position if isinstance(position, int) else None,
+                )
+                continue
+            self.pruning_horizon = max(self.pruning_horizon, position)
+        if self.pruning_horizon >= 0:
+            self.report.pruned_through_position = self.pruning_horizon
 
     def check_chain(self, checkpoints: Sequence[LedgerCheckpoint]) -> None:
         by_first = {checkpoint.first_position: checkpoint for checkpoint in checkpoints}
@@ -407,6 +462,9 @@ class _Verifier:
         sealed_before: _SealedBefore,
     ) -> None:
         if record is None:
+            if position <= self.pruning_horizon:
+                self.report.pruned += 1
+                return
             self.problem(
                 ProblemKind.RECORD_MISSING,
                 f"record {record_id} (position {position}) is missing: deleted after sealing",

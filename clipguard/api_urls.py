@@ -1,9 +1,10 @@
 """The internal API's routes, gathered from each app."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from clipguard.api.views import AssetViewSet, ConsentViewSet, DatasetViewSet, SubjectViewSet
-from governance.api import ApprovalViewSet
+from governance.api import ApprovalViewSet, RecordsOfProcessingView, StopSwitchViewSet
 from inference.api import JobViewSet
 
 router = DefaultRouter()
@@ -13,5 +14,13 @@ router.register("subjects", SubjectViewSet, basename="subject")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("jobs", JobViewSet, basename="job")
 router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("stop-switches", StopSwitchViewSet, basename="stop-switch")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "records-of-processing/",
+        RecordsOfProcessingView.as_view(),
+        name="records-of-processing",
+    ),
+    *router.urls,
+]

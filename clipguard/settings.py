@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "governance",
     "inference",
     "audit",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,12 @@ CLIPGUARD_PII_HASH_SALT = _secret("CLIPGUARD_PII_HASH_SALT", dev_default="clipgu
 CLIPGUARD_FACE_OBSCURE_MODE: str = env.str("CLIPGUARD_FACE_OBSCURE_MODE", default="fill")
 CLIPGUARD_FILTER_TIME_LIMIT: int = env.int("CLIPGUARD_FILTER_TIME_LIMIT", default=120)
 
+# --- Records of processing (GDPR Art. 30) ---------------------------------------------
+# Empty values show as "unset" in the report, so an operator notices them.
+CLIPGUARD_CONTROLLER_NAME: str = env.str("CLIPGUARD_CONTROLLER_NAME", default="")
+CLIPGUARD_CONTROLLER_CONTACT: str = env.str("CLIPGUARD_CONTROLLER_CONTACT", default="")
+CLIPGUARD_DPO_CONTACT: str = env.str("CLIPGUARD_DPO_CONTACT", default="")
+
 # --- Audit ---------------------------------------------------------------------------
 AUDIT_SIGNING_KEY_FILE = Path(
     env.str("AUDIT_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "audit-signing.key"))
@@ -174,6 +181,8 @@ AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR 
 # A record may commit this long after records with higher ids were sealed (long transactions).
 AUDIT_LATE_COMMIT_GRACE_SECONDS: int = env.int("AUDIT_LATE_COMMIT_GRACE_SECONDS", default=900)
 AUDIT_CLOCK_SKEW_SECONDS: int = env.int("AUDIT_CLOCK_SKEW_SECONDS", default=60)
+# Log retention (EU AI Act Art. 12/26: at least six months); audit_prune refuses less.
+AUDIT_RETENTION_DAYS: int = env.int("AUDIT_RETENTION_DAYS", default=183)
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL: str = env.str(

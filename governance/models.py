@@ -11,6 +11,7 @@ class ApprovalStatus(models.TextChoices):
     APPROVED = "approved"
     REJECTED = "rejected"
     EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"  # the job was stopped before anyone decided
 
 
 class Approval(models.Model):

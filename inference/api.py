@@ -4,41 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from rest_framework import exceptions, mixins, serializers, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clipguard.accounts.models import BusinessUnit, User
 from clipguard.api.scoping import UnitScopedViewSet
-from governance.engine import PolicyRequest, RequestInvalid, decide
-from inference.filters import find_pii
+from governance.services import job_stop
 from inference.models import Job, JobResult
-from inference.services import JobRequest, job_submit
+from inference.services import JobRequest, job_submit, policy_preview
 
 
-class JobIn(serializers.Serializer[Any]):
-    dataset = serializers.IntegerField()
+def _texts_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=300, allow_blank=True),
+        required=False,
+        default=list,
+        max_length=1000,
+    )
+
+
+class PolicyRequestIn(serializers.Serializer[Any]):
+    """The fields the rulebook decides on, shared by job submission and the dry run."""
+
     purpose = serializers.CharField(max_length=64)
     purpose_description = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, default=""
     )
     deployment_context = serializers.CharField(max_length=32)
     task = serializers.CharField(max_length=32)
-    labels = serializers.ListField(
-        child=serializers.CharField(max_length=300, allow_blank=True),
-        required=False,
-        default=list,
-        max_length=1000,
-    )
-    queries = serializers.ListField(
-        child=serializers.CharField(max_length=300, allow_blank=True),
-        required=False,
-        default=list,
-        max_length=1000,
-    )
+    labels = _texts_field()
+    queries = _texts_field()
+
+
+class JobIn(PolicyRequestIn):
+    dataset = serializers.IntegerField()
     query_assets = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list, max_length=100
     )
@@ -46,24 +48,12 @@ class JobIn(serializers.Serializer[Any]):
     request_id = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
 
 
-class DryRunIn(serializers.Serializer[Any]):
-    purpose = serializers.CharField(max_length=64)
-    purpose_description = serializers.CharField(required=False, allow_blank=True, default="")
-    deployment_context = serializers.CharField(max_length=32)
-    task = serializers.CharField(max_length=32)
-    labels = serializers.ListField(
-        child=serializers.CharField(max_length=300, allow_blank=True),
-        required=False,
-        default=list,
-        max_length=1000,
-    )
-    queries = serializers.ListField(
-        child=serializers.CharField(max_length=300, allow_blank=True),
-        required=False,
-        default=list,
-        max_length=1000,
-    )
+class DryRunIn(PolicyRequestIn):
     data_categories = serializers.ListField(child=serializers.CharField(max_length=32))
+
+
+class StopIn(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=2000)
 
 
 class JobOut(serializers.ModelSerializer[Job]):
@@ -91,6 +81,7 @@ class JobOut(serializers.ModelSerializer[Job]):
             "decision",
             "decision_rules",
             "policy_version",
+            "assets_without_consent",
             "progress",
             "created_at",
             "started_at",
@@ -165,28 +156,29 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, UnitScopedVie
 
     @action(detail=False, methods=["post"], url_path="dry-run")
     def dry_run(self, request: Request) -> Response:
-        """What the rulebook would decide for a request, with the same explanation as a job."""
+        """What the rulebook would decide for a request, with the same explanation as a job
+        and as ``manage.py policy_check`` (both decide through ``policy_preview``)."""
         data = DryRunIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        for field in ("labels", "queries"):
-            for index, text in enumerate(v[field], start=1):
-                if find_pii(text):
-                    raise DjangoValidationError(
-                        {field: f"entry {index} contains personal data; remove it and resubmit"}
-                    )
-        try:
-            decision = decide(
-                PolicyRequest(
-                    purpose=v["purpose"],
-                    deployment_context=v["deployment_context"],
-                    task=v["task"],
-                    labels=tuple(v["labels"]),
-                    data_categories=tuple(v["data_categories"]),
-                    purpose_description=v["purpose_description"],
-                    queries=tuple(v["queries"]),
-                )
-            )
-        except RequestInvalid as exc:
-            raise exceptions.ValidationError({"request": str(exc)}) from None
-        return Response(decision.as_dict())
+        preview = policy_preview(
+            purpose=v["purpose"],
+            deployment_context=v["deployment_context"],
+            task=v["task"],
+            labels=v["labels"],
+            queries=v["queries"],
+            data_categories=v["data_categories"],
+            purpose_description=v["purpose_description"],
+        )
+        return Response(preview.decision.as_dict())
+
+    @action(detail=True, methods=["post"])
+    def stop(self, request: Request, pk: str | None = None) -> Response:
+        """Stop this job (per-job stop switch): it becomes ``cancelled`` with the reason and
+        a running job halts before its next chunk. Compliance officers, platform admins and
+        the job's own business unit may stop it."""
+        job = self.get_object()
+        data = StopIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = job_stop(actor=self.actor, job=job, reason=data.validated_data["reason"])
+        return Response(JobOut(job).data, status=status.HTTP_200_OK)

@@ -198,10 +198,25 @@ def _infer_and_record(job: Job, work: list[_Work]) -> None:
 
 
 def _record_inference(job: Job, runtime: ClipRuntime, item: _Work, output: dict[str, Any]) -> None:
-    """Store one result and its audit record in one transaction."""
+    """Store one result and its audit record in one transaction.
+
+    The asset row is locked and its status and consent checked again inside that
+    transaction, so a consent withdrawn (or an asset erased) while the model ran never
+    leaves a result behind: the withdrawal locks the same rows before it erases.
+    """
     digest = output_sha256(output)
     try:
         with transaction.atomic():
+            asset = Asset.objects.select_for_update().select_related("dataset").get(pk=item.asset.pk)
+            consent = consent_covers(asset, job.purpose)
+            if asset.status != AssetStatus.READY or not consent.covered:
+                reason = consent.reason if consent.covered is False else f"asset {asset.status}"
+                transaction.on_commit(
+                    lambda: _record_unprocessed(
+                        job, asset, ResultStatus.SKIPPED, f"consent: {reason} (while running)"
+                    )
+                )
+                return
             JobResult.objects.create(
                 job=job,
                 asset=item.asset,

@@ -65,6 +65,11 @@ class Job(models.Model):
     processed_assets = models.PositiveIntegerField(default=0)
     skipped_assets = models.PositiveIntegerField(default=0)
     failed_assets = models.PositiveIntegerField(default=0)
+    assets_without_consent = models.PositiveIntegerField(
+        default=0,
+        help_text="At submission: assets no consent covered for the purpose (checked again "
+        "per asset at run time).",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

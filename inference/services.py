@@ -16,8 +16,16 @@ from audit.models import EventType
 from audit.services import ledger_append
 from clipguard.accounts.models import User
 from clipguard.accounts.selectors import can_write_in
+from clipguard.consent.selectors import assets_without_consent
 from clipguard.datasets.models import Dataset
-from governance.engine import Decision, PolicyDecision, PolicyRequest, decide
+from governance.engine import (
+    Decision,
+    PolicyDecision,
+    PolicyRequest,
+    RequestInvalid,
+    decide,
+    parse_request,
+)
 from governance.models import Approval
 from inference.dispatch import send_run_job
 from inference.filters import find_pii, redact_text
@@ -85,8 +93,6 @@ def _validate(request: JobRequest, dataset: Dataset) -> tuple[list[str], list[st
             raise ValidationError({"query_asset_ids": "image search needs query asset ids"})
         if dataset.assets.filter(pk__in=ids).count() != len(set(ids)):
             raise ValidationError({"query_asset_ids": "query assets must be in the job's dataset"})
-    _refuse_personal_data("labels", labels)
-    _refuse_personal_data("queries", queries)
     model_id = request.model_id or default_model_id()
     try:
         get_model(model_id)
@@ -95,18 +101,54 @@ def _validate(request: JobRequest, dataset: Dataset) -> tuple[list[str], list[st
     return labels, queries, model_id
 
 
-def _policy_request(
-    request: JobRequest, dataset: Dataset, labels: list[str], queries: list[str], description: str
-) -> PolicyRequest:
-    return PolicyRequest(
-        purpose=request.purpose,
-        deployment_context=request.deployment_context,
-        task=request.task,
-        labels=tuple(labels),
-        data_categories=tuple(dataset.data_categories),
-        purpose_description=description,
-        queries=tuple(queries),
-    )
+@dataclass(frozen=True)
+class PolicyPreview:
+    """The rulebook's decision on a request, and the request as the rulebook saw it."""
+
+    decision: PolicyDecision
+    request: PolicyRequest
+
+
+def policy_preview(
+    *,
+    purpose: str,
+    deployment_context: str,
+    task: str,
+    labels: Sequence[str],
+    queries: Sequence[str],
+    data_categories: Sequence[str],
+    purpose_description: str = "",
+) -> PolicyPreview:
+    """Screen and decide a request exactly as :func:`job_submit` does, without storing it.
+
+    The API's dry-run and job submission both decide through here, so they return the same
+    decision and the same explanation (rules, articles, reasons, matched words) as
+    ``manage.py policy_check`` for the same request. Raises ``ValidationError`` (a 400) for
+    a malformed request, an unknown purpose, context, task or data category, and for labels
+    or queries that hold personal data.
+    """
+    cleaned_labels = _texts("labels", labels, required=task in TASKS_WITH_LABELS)
+    cleaned_queries = _texts("queries", queries, required=task in TASKS_WITH_QUERIES)
+    _refuse_personal_data("labels", cleaned_labels)
+    _refuse_personal_data("queries", cleaned_queries)
+    if not isinstance(purpose_description, str):
+        raise ValidationError({"purpose_description": "must be a string"})
+    description = redact_text(purpose_description).text if purpose_description.strip() else ""
+    try:
+        policy_request = parse_request(
+            {
+                "purpose": purpose,
+                "deployment_context": deployment_context,
+                "task": task,
+                "labels": cleaned_labels,
+                "queries": cleaned_queries,
+                "data_categories": list(data_categories),
+                "purpose_description": description,
+            }
+        )
+    except RequestInvalid as exc:
+        raise ValidationError(str(exc)) from None
+    return PolicyPreview(decision=decide(policy_request), request=policy_request)
 
 
 def _status_for(decision: PolicyDecision) -> JobStatus:
@@ -129,25 +171,28 @@ def job_submit(*, actor: User, request: JobRequest) -> Job:
     if dataset is None or not can_write_in(actor, dataset.business_unit_id):
         raise ValidationError({"dataset": "no such dataset in your business unit"})
     labels, queries, model_id = _validate(request, dataset)
-    description = (
-        redact_text(request.purpose_description).text if request.purpose_description else ""
+    preview = policy_preview(
+        purpose=request.purpose,
+        deployment_context=request.deployment_context,
+        task=request.task,
+        labels=labels,
+        queries=queries,
+        data_categories=dataset.data_categories,
+        purpose_description=request.purpose_description,
     )
-    from governance.engine import RequestInvalid
-
-    try:
-        decision = decide(_policy_request(request, dataset, labels, queries, description))
-    except RequestInvalid as exc:
-        raise ValidationError(str(exc)) from None
-    if decision.decision != Decision.DENY and request.purpose not in dataset.purposes:
-        message = f"dataset '{dataset.name}' is not registered for purpose '{request.purpose}'"
+    decision, purpose = preview.decision, preview.request.purpose
+    description = preview.request.purpose_description
+    if decision.decision != Decision.DENY and purpose not in dataset.purposes:
+        message = f"dataset '{dataset.name}' is not registered for purpose '{purpose}'"
         raise ValidationError({"purpose": message})
+    without_consent = assets_without_consent(dataset, purpose)
     status = _status_for(decision)
     job = Job.objects.create(
         business_unit=dataset.business_unit,
         dataset=dataset,
         submitted_by=actor,
         request_id=request.request_id[:64],
-        purpose=request.purpose,
+        purpose=purpose,
         purpose_description=description,
         deployment_context=request.deployment_context,
         task=request.task,
@@ -157,18 +202,16 @@ def job_submit(*, actor: User, request: JobRequest) -> Job:
         status=status,
         status_reason=_reason_for(decision),
         decision=decision.decision.value,
-        decision_rules=[
-            {"id": r.id, "article": r.article, "reason": r.reason, "matched": list(r.matched)}
-            for r in decision.rules
-        ],
+        decision_rules=decision.as_dict()["rules"],
         policy_version=decision.policy_version,
+        assets_without_consent=without_consent,
         finished_at=timezone.now() if status == JobStatus.DENIED else None,
     )
     ledger_append(
         event_type=EventType.POLICY_DECISION,
         actor=actor,
         business_unit=dataset.business_unit,
-        purpose=request.purpose,
+        purpose=purpose,
         request_id=job.request_id,
         job_id=str(job.pk),
         policy_version=decision.policy_version,
@@ -181,6 +224,7 @@ def job_submit(*, actor: User, request: JobRequest) -> Job:
             "labels": labels,
             "queries": queries,
             "purpose_description": description,
+            "assets_without_consent": without_consent,
         },
     )
     if status == JobStatus.AWAITING_APPROVAL:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from clipguard.consent.models import ConsentRecord, DataSubject
-from clipguard.datasets.models import Asset
+from clipguard.datasets.models import Asset, AssetStatus, Dataset
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,21 @@ def consent_covers(asset: Asset, purpose: str) -> ConsentCheck:
             )
         used.append(consent.pk)
     return ConsentCheck(covered=True, reason="consent on record", consent_ids=tuple(sorted(used)))
+
+
+def assets_without_consent(dataset: Dataset, purpose: str) -> int:
+    """How many of the dataset's assets no consent covers for ``purpose`` right now.
+
+    Zero for datasets without people. Erased and quarantined assets are not counted (they
+    are never processed anyway). Submission reports this number; processing still checks
+    every asset again when it is reached, so a later grant or withdrawal counts then.
+    """
+    if not dataset.involves_people:
+        return 0
+    assets = (
+        Asset.objects.filter(dataset=dataset)
+        .exclude(status__in=[AssetStatus.ERASED, AssetStatus.QUARANTINED])
+        .select_related("dataset")
+        .prefetch_related("subjects")
+    )
+    return sum(1 for asset in assets if not consent_covers(asset, purpose).covered)

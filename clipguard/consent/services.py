@@ -116,7 +116,16 @@ def consent_withdraw(
     results_deleted = 0
     files: list[str] = []
     erased_ids: list[int] = []
-    for asset in _affected_assets(consent):
+    # Lock the affected assets first, in id order: a worker recording a result for one of
+    # them (its foreign-key check takes a share lock on the asset) waits until this commits,
+    # so no result lands between the deletion below and the commit.
+    affected = list(
+        Asset.objects.select_for_update()
+        .filter(pk__in=[asset.pk for asset in _affected_assets(consent)])
+        .select_related("dataset")
+        .order_by("pk")
+    )
+    for asset in affected:
         covered = _purposes_still_covered(asset)
         if covered is None:
             continue

@@ -35,7 +35,7 @@ _FOREIGN_FUNCTION_WORDS = frozenset(
     que pas sont du ces cette leur el por para una como mas pero esta estan sus muy tiene
     hombre mujer persona il che della delle degli gli sono nella questo questa het een niet
     zijn voor ook wordt och att som det inte ett har nao uma mais pelo pela jest nie sie oraz
-    przez dla bir ve ile icin
+    przez dla bir ve ile icin de del las dos das
     """.split()  # noqa: SIM905
 )
 # Loanwords that English uses but whose spelling the word lists above lack.

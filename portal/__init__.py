@@ -1,0 +1,1 @@
+"""The compliance officers' portal: server-rendered pages over the audit ledger."""
