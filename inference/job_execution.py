@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.models import EventType
-from audit.services import ledger_append
+from audit.services import LedgerEntry, ledger_append, ledger_append_many
 from clipguard.consent.selectors import consent_covers
 from clipguard.datasets.models import Asset, AssetStatus
 from clipguard.storage import media_path
@@ -67,7 +67,6 @@ def start_job(job_id: str) -> list[list[int]] | None:
 class _Work:
     asset: Asset
     image: FilteredImage
-    consent_ref: str
 
 
 def process_chunk(job_id: str, asset_ids: list[int]) -> None:
@@ -123,7 +122,7 @@ def _prepare(job: Job, asset: Asset) -> _Work | None:
         logger.warning("asset %s failed verification: %s", asset.pk, exc)
         _record_unprocessed(job, asset, ResultStatus.FAILED, f"filtered image failed checks: {exc}")
         return None
-    return _Work(asset=asset, image=image, consent_ref=consent.reference)
+    return _Work(asset=asset, image=image)
 
 
 def _outputs(job: Job, runtime: ClipRuntime, images: list[FilteredImage]) -> list[dict[str, Any]]:
@@ -193,59 +192,82 @@ def _infer_and_record(job: Job, work: list[_Work]) -> None:
                 job, item.asset, ResultStatus.FAILED, f"model error: {type(exc).__name__}"
             )
         return
-    for item, output in zip(work, outputs, strict=True):
-        _record_inference(job, runtime, item, output)
+    _record_inferences(job, runtime, list(zip(work, outputs, strict=True)))
 
 
-def _record_inference(job: Job, runtime: ClipRuntime, item: _Work, output: dict[str, Any]) -> None:
-    """Store one result and its audit record in one transaction.
+def _record_inferences(
+    job: Job, runtime: ClipRuntime, done_work: list[tuple[_Work, dict[str, Any]]]
+) -> None:
+    """Store a chunk's results and their audit records in one transaction.
 
-    The asset row is locked and its status and consent checked again inside that
-    transaction, so a consent withdrawn (or an asset erased) while the model ran never
-    leaves a result behind: the withdrawal locks the same rows before it erases.
+    The chunk's asset rows are locked and each asset's status and consent checked again
+    inside that transaction, so a consent withdrawn (or an asset erased) while the model
+    ran never leaves a result behind: the withdrawal locks the same rows before it
+    erases. Assets already recorded by an earlier delivery of the chunk are left alone.
     """
-    digest = output_sha256(output)
-    try:
-        with transaction.atomic():
-            asset = Asset.objects.select_for_update().select_related("dataset").get(pk=item.asset.pk)
+    late: list[tuple[Asset, str]] = []
+    with transaction.atomic():
+        ids = [item.asset.pk for item, _ in done_work]
+        locked = {
+            asset.pk: asset
+            for asset in Asset.objects.select_for_update()
+            .select_related("dataset")
+            .filter(pk__in=ids)
+            .order_by("pk")
+        }
+        recorded = set(
+            JobResult.objects.filter(job=job, asset_id__in=ids).values_list("asset_id", flat=True)
+        )
+        results: list[JobResult] = []
+        entries: list[LedgerEntry] = []
+        for item, output in done_work:
+            asset = locked.get(item.asset.pk)
+            if asset is None or asset.pk in recorded:
+                continue
             consent = consent_covers(asset, job.purpose)
             if asset.status != AssetStatus.READY or not consent.covered:
-                reason = consent.reason if consent.covered is False else f"asset {asset.status}"
-                transaction.on_commit(
-                    lambda: _record_unprocessed(
-                        job, asset, ResultStatus.SKIPPED, f"consent: {reason} (while running)"
-                    )
+                reason = consent.reason if not consent.covered else f"asset {asset.status}"
+                late.append((asset, f"consent: {reason} (while running)"))
+                continue
+            digest = output_sha256(output)
+            results.append(
+                JobResult(
+                    job=job,
+                    asset=asset,
+                    status=ResultStatus.OK,
+                    output=output,
+                    output_sha256=digest,
                 )
-                return
-            JobResult.objects.create(
-                job=job,
-                asset=item.asset,
-                status=ResultStatus.OK,
-                output=output,
-                output_sha256=digest,
             )
-            ledger_append(
-                event_type=EventType.INFERENCE,
-                actor=job.submitted_by or "unknown",
-                business_unit=job.business_unit,
-                purpose=job.purpose,
-                request_id=job.request_id,
-                job_id=str(job.pk),
-                asset_id=item.asset.pk,
-                input_sha256=item.asset.original_sha256,
-                filtered_sha256=item.image.sha256,
-                manifest_sha256=item.image.manifest_sha256,
-                model_id=runtime.identity.model_id,
-                weights_sha256=runtime.identity.weights_sha256,
-                policy_version=job.policy_version,
-                policy_decision=job.decision,
-                consent_ref=item.consent_ref,
-                output_sha256=digest,
-                details={"task": job.task},
+            entries.append(
+                LedgerEntry(
+                    event_type=EventType.INFERENCE,
+                    actor=job.submitted_by or "unknown",
+                    business_unit=job.business_unit,
+                    purpose=job.purpose,
+                    request_id=job.request_id,
+                    job_id=str(job.pk),
+                    asset_id=asset.pk,
+                    input_sha256=asset.original_sha256,
+                    filtered_sha256=item.image.sha256,
+                    manifest_sha256=item.image.manifest_sha256,
+                    model_id=runtime.identity.model_id,
+                    weights_sha256=runtime.identity.weights_sha256,
+                    policy_version=job.policy_version,
+                    policy_decision=job.decision,
+                    consent_ref=consent.reference,
+                    output_sha256=digest,
+                    details={"task": job.task},
+                )
             )
-            Job.objects.filter(pk=job.pk).update(processed_assets=F("processed_assets") + 1)
-    except IntegrityError:
-        return  # already recorded by an earlier delivery of this chunk
+        JobResult.objects.bulk_create(results)
+        ledger_append_many(entries)
+        if results:
+            Job.objects.filter(pk=job.pk).update(
+                processed_assets=F("processed_assets") + len(results)
+            )
+    for asset, reason in late:
+        _record_unprocessed(job, asset, ResultStatus.SKIPPED, reason)
 
 
 def _record_unprocessed(job: Job, asset: Asset, status: ResultStatus, reason: str) -> None:

@@ -72,6 +72,11 @@ class Command(BaseCommand):
         self._show_ledger()
         call_command("audit_verify")
         self.stdout.write(self.style.SUCCESS("\nDemo complete."))
+        self.stdout.write(
+            "Browse it: `.venv/bin/python manage.py runserver`, then open "
+            "http://127.0.0.1:8000/portal/ as carol (compliance officer) or bob "
+            f"(business-unit member), password {DEMO_PASSWORD}."
+        )
 
     # --- steps ------------------------------------------------------------------------
 
