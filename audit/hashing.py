@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +48,20 @@ RECORD_HASHED_FIELDS: tuple[str, ...] = (
 
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
+# One encoder each, built once: ``json.dumps`` with these arguments builds the same encoder
+# on every call, so the text is byte-for-byte the same, without the per-call set-up.
+_CANONICAL_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+_encode_string = json.encoder.encode_basestring  # what _CANONICAL_ENCODER writes strings with
+_DETAILS_ENCODER = json.JSONEncoder(allow_nan=False)
+_DETAILS_DECODER = json.JSONDecoder()
+# The content document's members in canonical (sorted) order, as indexes into
+# ("format", *RECORD_HASHED_FIELDS), and the document with a %s for each member's value.
+_DOCUMENT_KEYS: tuple[str, ...] = ("format", *RECORD_HASHED_FIELDS)
+_DOCUMENT_ORDER = tuple(sorted(range(len(_DOCUMENT_KEYS)), key=_DOCUMENT_KEYS.__getitem__))
+_DOCUMENT_TEMPLATE = "{" + ",".join(f'"{_DOCUMENT_KEYS[i]}":%s' for i in _DOCUMENT_ORDER) + "}"
+
 
 def is_sha256_hex(value: str) -> bool:
     return bool(_SHA256_HEX.match(value))
@@ -55,9 +69,7 @@ def is_sha256_hex(value: str) -> bool:
 
 def canonical_json(value: Any) -> str:
     """Sorted keys, no whitespace, UTF-8 text; NaN and infinities are refused."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    return _CANONICAL_ENCODER.encode(value)
 
 
 def normalise_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -72,10 +84,14 @@ def normalise_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
     if not isinstance(details, Mapping):
         raise TypeError("details must be a mapping")
     try:
-        normalised: dict[str, Any] = json.loads(json.dumps(dict(details), allow_nan=False))
+        text = _DETAILS_ENCODER.encode(dict(details))
+        normalised: dict[str, Any] = _DETAILS_DECODER.decode(text)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"details must be JSON-safe: {exc}") from exc
-    _refuse_unstable_floats(normalised)
+    # The text is ASCII-escaped: exponent floats show as "e+" and NUL as the escape \u0000.
+    # Only a text holding either can hold a value to refuse, and only then is it walked.
+    if "e+" in text or "\\u0000" in text:
+        _refuse_unstable_floats(normalised)
     return normalised
 
 
@@ -117,6 +133,34 @@ def record_content_sha256(fields: Mapping[str, Any]) -> str:
     """sha256 (hex) of the canonical JSON of a record's fields; see RECORD_HASHED_FIELDS."""
     text = canonical_json(record_content_document(fields))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def record_content_of_values(values: Sequence[Any]) -> tuple[str, str]:
+    """The canonical JSON document of a record and its sha256, from its field values.
+
+    ``values`` are in RECORD_HASHED_FIELDS order, ``created_at`` timezone-aware and
+    ``details`` normalised (never None), as :mod:`audit.services` builds them. The document
+    is :func:`record_content_document`'s and the hash :func:`record_content_sha256`'s.
+    """
+    if len(values) != len(RECORD_HASHED_FIELDS):
+        raise ValueError(f"expected {len(RECORD_HASHED_FIELDS)} values, got {len(values)}")
+    members = (RECORD_FORMAT, format_timestamp(values[0]), *values[1:])
+    # canonical_json of the document, member by member: the keys are plain ASCII names in
+    # sorted order, and each value is written by the same encoder, so the text is the same
+    # byte for byte (tests compare the two); only the per-document set-up is saved.
+    text = _DOCUMENT_TEMPLATE % tuple([_canonical_member(members[i]) for i in _DOCUMENT_ORDER])
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical_member(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return _CANONICAL_ENCODER.encode(value)
 
 
 def link_sha256(*, position: int, record_id: int, record_sha256: str, prev_link_sha256: str) -> str:

@@ -1,0 +1,1 @@
+"""Throughput of the audit ledger on PostgreSQL (see ``bench/audit/run.py``)."""
