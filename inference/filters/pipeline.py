@@ -27,6 +27,7 @@ from inference.filters.text_pii import find_pii
 from inference.filters.version import FILTER_VERSION, filter_config
 
 FACE_IN_PEOPLE_FREE_DATASET = "face found in a dataset declared without people"
+UNSURE_POLICIES = ("quarantine", "obscure_image")
 TEXT_REDACTION_PADDING = 0.2  # of the word's height, on every side
 
 T = TypeVar("T")
@@ -79,12 +80,18 @@ def filter_image(
     max_bytes: int | None = None,
     max_pixels: int | None = None,
     time_limit_s: float | None = None,
+    when_unsure: str = "quarantine",
 ) -> FilterOutcome:
     """Filter one uploaded image; never raises on bad images or detector errors.
 
     ``face_detectors`` replaces the default detector union (a seam for tests and for
     deployments that add detectors). ``expect_people=False`` quarantines an image in which
     a confident face is found; uncertain detections are obscured either way.
+
+    When the face detectors cannot judge the image — it is outside their working range, or
+    they return a large box in the uncertain band that they cannot place — the image is
+    quarantined (``when_unsure="quarantine"``, the default) or obscured whole
+    (``when_unsure="obscure_image"``, where the job's policy allows); the manifest says why.
     """
     detectors = (
         face_detection.default_face_detectors() if face_detectors is None else face_detectors
@@ -96,14 +103,17 @@ def filter_image(
         expect_people=expect_people,
         obscure_mode=obscure_mode,
     )
+    manifest["when_unsure"] = when_unsure
     run = _Run(manifest, time_limit_s)
     try:
-        return _run_stages(run, data, detectors, expect_people, obscure_mode)
+        if when_unsure not in UNSURE_POLICIES:
+            return _quarantine(run, f"unknown when_unsure policy {when_unsure!r}")
+        return _run_stages(run, data, detectors, expect_people, obscure_mode, when_unsure)
     except ImageRejected as exc:
         return _quarantine(run, f"image rejected: {exc.reason}")
     except face_detection.FaceDetectionError as exc:
         return _quarantine(run, str(exc))
-    except FilterTimeout as exc:
+    except (FilterTimeout, face_detection.FaceDetectionTimeout) as exc:
         return _quarantine(run, str(exc))
     except _TextStageError as exc:
         return _quarantine(run, str(exc))
@@ -117,6 +127,7 @@ def _run_stages(
     detectors: Sequence[face_detection.FaceDetector],
     expect_people: bool,
     obscure_mode: str,
+    when_unsure: str,
 ) -> FilterOutcome:
     manifest = run.manifest
     if obscure_mode not in obscure.OBSCURE_MODES:
@@ -131,9 +142,29 @@ def _run_stages(
         run.act("metadata_stripped", kinds=decoded.metadata_kinds)
         manifest["metadata_removed"] = decoded.metadata_kinds
     rgb = np.asarray(clean, dtype=np.uint8)
+    height, width = rgb.shape[:2]
+    out_of_range = face_detection.working_range_problem(width, height)
+    if out_of_range is not None:
+        return _unsure(
+            run, rgb, f"outside the face detectors' working range: {out_of_range}", when_unsure
+        )
     with run.stage("faces"):
-        found = face_detection.detect_faces(rgb, detectors)
+        scan = face_detection.scan_faces(rgb, detectors, deadline=run.deadline)
+        found = scan.faces
         manifest["faces"] = [face.as_manifest() for face in found]
+        manifest["face_scan"] = {
+            "upscale_shortfall": scan.upscale_shortfall,
+            "smallest_reliable_face_px": scan.smallest_reliable_face_px,
+            "unresolved": [face.as_manifest() for face in scan.unresolved],
+        }
+    if scan.unresolved:
+        box = scan.unresolved[0]
+        reason = (
+            f"face detection unsure: a possible face covering {box.w}x{box.h} px scored "
+            f"{box.score:.2f}, in the uncertain band "
+            f"[{face_detection.UNCERTAIN_SCORE}, {face_detection.CONFIDENT_FACE_SCORE})"
+        )
+        return _unsure(run, rgb, reason, when_unsure)
     confident = [f for f in found if f.score >= face_detection.CONFIDENT_FACE_SCORE]
     if not expect_people and confident:
         return _quarantine(run, FACE_IN_PEOPLE_FREE_DATASET)
@@ -143,6 +174,15 @@ def _run_stages(
             run.act("faces_obscured", count=len(found), mode=obscure_mode)
     rgb = _redact_text(run, rgb)
     return _finish(run, rgb)
+
+
+def _unsure(run: _Run, rgb: NDArray[np.uint8], reason: str, when_unsure: str) -> FilterOutcome:
+    """The detectors cannot judge the image: quarantine it, or obscure all of it."""
+    if when_unsure == "quarantine":
+        return _quarantine(run, reason)
+    run.act("image_obscured", reason=reason)
+    run.manifest["image_obscured"] = reason
+    return _finish(run, np.full_like(rgb, obscure.FILL_RGB))
 
 
 def _record_decode(run: _Run, image_format: str, image: Image.Image, orientation: int) -> None:
@@ -171,7 +211,7 @@ def _guarded(what: str, call: Callable[[], T]) -> T:
 def _redact_text(run: _Run, rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
     manifest = run.manifest
     with run.stage("text_gate"):
-        lines = text_in_image.find_text_lines(rgb)
+        lines = text_in_image.detect_text_lines(rgb)
         manifest["text_gate"]["text_lines"] = len(lines)
     if not lines:
         run.act("ocr_skipped", reason="no text-like lines found")
@@ -179,7 +219,11 @@ def _redact_text(run: _Run, rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
     with run.stage("ocr"):
         regions = text_in_image.ocr_plan(rgb, lines)
         words = _guarded("text recognition (OCR)", lambda: text_in_image.read_words(rgb, regions))
-        manifest["text_gate"].update(ocr_ran=True, ocr_regions=[list(r) for r in regions])
+        manifest["text_gate"].update(
+            ocr_ran=True,
+            ocr_regions=[list(r.box) for r in regions],
+            ocr_deskew_degrees=[round(r.angle, 1) for r in regions],
+        )
         run.act("ocr", regions=len(regions), words=len(words))
     with run.stage("text_pii"):
         text, spans = text_in_image.words_as_text(words)
@@ -213,6 +257,8 @@ def _finish(run: _Run, rgb: NDArray[np.uint8]) -> FilterOutcome:
 
 
 def _ok_reason(manifest: dict[str, Any]) -> str:
+    if manifest.get("image_obscured"):
+        return f"filtered: the whole image obscured ({manifest['image_obscured']})"
     return (
         f"filtered: {len(manifest['faces'])} face(s) obscured, "
         f"{len(manifest['text_regions'])} text region(s) redacted"

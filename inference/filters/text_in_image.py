@@ -1,9 +1,11 @@
 """Text in images: a cheap gate that finds text-like lines, OCR of those regions only.
 
 The gate groups MSER character candidates (stable regions, both dark-on-light and
-light-on-dark) into horizontal lines of at least four characters of similar height. Photos
-without such lines skip OCR entirely. Lines found are merged into blocks; each block is
-cropped, upscaled when its text is small, and read by Tesseract with word-level boxes. When
+light-on-dark) into lines of at least four characters of similar height (lines may be
+tilted; each line's slope is fitted through its characters). Photos without such lines
+skip OCR entirely. Lines found are merged into blocks; each block is cropped, upscaled when
+its text is small, deskewed by its lines' median slope (Tesseract garbles lines tilted by
+5-10 degrees), and read by Tesseract with word-level boxes, mapped back to the image. When
 the candidates are too many or cover too much of the image, the whole image is read once.
 """
 
@@ -31,8 +33,26 @@ MAX_BLOCKS_BEFORE_FULL_PAGE = 8
 MAX_BLOCK_AREA_SHARE = 0.4
 OCR_TARGET_LINE_HEIGHT = 32
 OCR_TIMEOUT_S = 30
+MIN_DESKEW_DEGREES = 1.5  # blocks tilted less than this are read as they are
+MAX_DESKEW_DEGREES = 20.0
 OCR_CONFIG = "--oem 1 --psm 6"
 OCR_FULL_PAGE_CONFIG = "--oem 1 --psm 11"
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A text-like line: its axis-aligned box and its slope in degrees (y grows downward)."""
+
+    box: Box
+    angle: float
+
+
+@dataclass(frozen=True)
+class OcrRegion:
+    """A region to read and the angle its text is tilted by (0 for level text)."""
+
+    box: Box
+    angle: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,11 @@ def _pkg(name: str) -> str:
 
 def find_text_lines(rgb: NDArray[np.uint8]) -> list[Box]:
     """Boxes of text-like lines (four or more similar characters side by side)."""
+    return [line.box for line in detect_text_lines(rgb)]
+
+
+def detect_text_lines(rgb: NDArray[np.uint8]) -> list[TextLine]:
+    """Text-like lines (four or more similar characters side by side) with their slopes."""
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     height = gray.shape[0]
     mser = cv2.MSER.create(delta=5, min_area=12, max_area=max(13, int(0.02 * gray.size)))
@@ -84,9 +109,9 @@ def _dedupe(boxes: list[Box]) -> list[Box]:
     return sorted(kept)
 
 
-def _group_lines(chars: list[Box]) -> list[Box | None]:
+def _group_lines(chars: list[Box]) -> list[TextLine | None]:
     used = [False] * len(chars)
-    lines: list[Box | None] = []
+    lines: list[TextLine | None] = []
     for i, first in enumerate(chars):
         if used[i]:
             continue
@@ -114,14 +139,24 @@ def _continues_line(last: Box, char: Box) -> bool:
     return overlap >= 0.7 * min(last[3], char[3])
 
 
-def _line_box(members: list[Box]) -> Box | None:
+def _line_box(members: list[Box]) -> TextLine | None:
     heights = np.array([m[3] for m in members], dtype=np.float64)
     if len(members) < MIN_CHARS_PER_LINE or heights.std() / heights.mean() > MAX_HEIGHT_VARIATION:
         return None
     x0, y0 = min(m[0] for m in members), min(m[1] for m in members)
     x1 = max(m[0] + m[2] for m in members)
     y1 = max(m[1] + m[3] for m in members)
-    return x0, y0, x1 - x0, y1 - y0
+    return TextLine((x0, y0, x1 - x0, y1 - y0), _slope_degrees(members))
+
+
+def _slope_degrees(members: list[Box]) -> float:
+    """The line's slope fitted through its characters' centres (0 when too short to tell)."""
+    xs = np.array([m[0] + m[2] / 2 for m in members], dtype=np.float64)
+    ys = np.array([m[1] + m[3] / 2 for m in members], dtype=np.float64)
+    if np.ptp(xs) < 3 * float(np.mean([m[3] for m in members])):
+        return 0.0
+    slope = float(np.polyfit(xs, ys, 1)[0])
+    return float(np.degrees(np.arctan(slope)))
 
 
 def merge_into_blocks(lines: list[Box], width: int, height: int) -> list[Box]:
@@ -161,42 +196,71 @@ def _hull(a: Box, b: Box) -> Box:
     return x0, y0, x1 - x0, y1 - y0
 
 
-def ocr_plan(rgb: NDArray[np.uint8], lines: list[Box]) -> list[Box]:
-    """The regions to read: the merged blocks, or the whole image when they are many or big."""
+def ocr_plan(rgb: NDArray[np.uint8], lines: list[TextLine]) -> list[OcrRegion]:
+    """The regions to read (merged blocks with their tilt), or the whole image when they are
+    many or big."""
     height, width = rgb.shape[:2]
-    blocks = merge_into_blocks(lines, width, height)
+    blocks = merge_into_blocks([line.box for line in lines], width, height)
     area = sum(b[2] * b[3] for b in blocks)
     if len(blocks) > MAX_BLOCKS_BEFORE_FULL_PAGE or area > MAX_BLOCK_AREA_SHARE * width * height:
-        return [(0, 0, width, height)]
-    return blocks
+        return [OcrRegion((0, 0, width, height), _block_angle(lines))]
+    return [
+        OcrRegion(block, _block_angle([line for line in lines if _inside(line.box, block)]))
+        for block in blocks
+    ]
+
+
+def _inside(box: Box, block: Box) -> bool:
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    return block[0] <= cx <= block[0] + block[2] and block[1] <= cy <= block[1] + block[3]
+
+
+def _block_angle(lines: list[TextLine]) -> float:
+    """The median slope of the block's lines, weighted by length; 0 below the deskew floor."""
+    if not lines:
+        return 0.0
+    weights = np.array([line.box[2] for line in lines], dtype=np.float64)
+    angles = np.array([line.angle for line in lines], dtype=np.float64)
+    order = np.argsort(angles)
+    cumulative = np.cumsum(weights[order])
+    median = float(angles[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    if abs(median) < MIN_DESKEW_DEGREES:
+        return 0.0
+    return float(np.clip(median, -MAX_DESKEW_DEGREES, MAX_DESKEW_DEGREES))
 
 
 # --- OCR ---------------------------------------------------------------------------------
 
 
-def read_words(rgb: NDArray[np.uint8], regions: list[Box]) -> list[OcrWord]:
+def read_words(rgb: NDArray[np.uint8], regions: list[OcrRegion] | list[Box]) -> list[OcrWord]:
     """Words Tesseract reads in each region, boxes in full-image coordinates.
 
     Raises when Tesseract is missing, fails or times out: the caller fails closed.
     """
+    plan = [r if isinstance(r, OcrRegion) else OcrRegion(tuple(r)) for r in regions]  # type: ignore[arg-type]
     words: list[OcrWord] = []
-    full_page = len(regions) == 1 and regions[0][2:] == (rgb.shape[1], rgb.shape[0])
-    for index, region in enumerate(regions):
+    full_page = len(plan) == 1 and plan[0].box[2:] == (rgb.shape[1], rgb.shape[0])
+    for index, region in enumerate(plan):
         words.extend(_read_region(rgb, region, index, full_page=full_page))
     return words
 
 
 def _read_region(
-    rgb: NDArray[np.uint8], region: Box, index: int, *, full_page: bool
+    rgb: NDArray[np.uint8], region: OcrRegion, index: int, *, full_page: bool
 ) -> list[OcrWord]:
     import pytesseract
     from PIL import Image
 
-    x, y, w, h = region
+    x, y, w, h = region.box
     crop: NDArray[Any] = rgb[y : y + h, x : x + w]
-    factor = _upscale_factor(h, full_page=full_page)
+    factor = _upscale_factor(h, full_page=full_page, angle=region.angle)
     if factor > 1.0:
         crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    # ``to_crop`` maps reading coordinates back to the (scaled) crop: identity, or the
+    # inverse of the deskewing rotation.
+    to_crop = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    if region.angle:
+        crop, to_crop = _deskewed(crop, region.angle)
     data: dict[str, list[Any]] = pytesseract.image_to_data(
         Image.fromarray(np.ascontiguousarray(crop, dtype=np.uint8)),
         lang="eng",
@@ -204,32 +268,66 @@ def _read_region(
         output_type=pytesseract.Output.DICT,
         timeout=OCR_TIMEOUT_S,
     )
-    return list(_words_from_data(data, region, factor, index))
+    return list(_words_from_data(data, region.box, factor, index, to_crop))
 
 
-def _upscale_factor(region_height: int, *, full_page: bool) -> float:
+def _deskewed(crop: NDArray[Any], angle: float) -> tuple[NDArray[Any], NDArray[np.float64]]:
+    """``crop`` rotated so its text is level (canvas grown, edges replicated), and the
+    affine map from the rotated image back to ``crop``."""
+    height, width = crop.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = (
+        int(np.ceil(height * sin + width * cos)),
+        int(np.ceil(height * cos + width * sin)),
+    )
+    matrix[0, 2] += new_w / 2.0 - width / 2.0
+    matrix[1, 2] += new_h / 2.0 - height / 2.0
+    rotated = cv2.warpAffine(
+        np.ascontiguousarray(crop),
+        matrix,
+        (new_w, new_h),
+        flags=cv2.INTER_CUBIC,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    return rotated, np.asarray(cv2.invertAffineTransform(matrix), dtype=np.float64)
+
+
+def _upscale_factor(region_height: int, *, full_page: bool, angle: float = 0.0) -> float:
     if full_page:
         return 1.0
     # A block is about 2.6 line heights tall once grown; aim for OCR_TARGET_LINE_HEIGHT.
+    # A tilted line's box is taller than the line by its run times the slope: a block's
+    # height says less about its line height, so tilted blocks are read at least 2x.
     line_height = region_height / 2.6
+    if angle:
+        return float(min(4.0, max(2.0, OCR_TARGET_LINE_HEIGHT / max(line_height, 1.0))))
     return float(min(4.0, max(1.0, OCR_TARGET_LINE_HEIGHT / max(line_height, 1.0))))
 
 
 def _words_from_data(
-    data: dict[str, list[Any]], region: Box, factor: float, index: int
+    data: dict[str, list[Any]],
+    region: Box,
+    factor: float,
+    index: int,
+    to_crop: NDArray[np.float64],
 ) -> list[OcrWord]:
     words = []
     for i, raw_text in enumerate(data["text"]):
         text = str(raw_text).strip()
         if not text:
             continue
-        left, top = data["left"][i] / factor, data["top"][i] / factor
-        width, height = data["width"][i] / factor, data["height"][i] / factor
+        left, top = float(data["left"][i]), float(data["top"][i])
+        right, bottom = left + float(data["width"][i]), top + float(data["height"][i])
+        corners = np.array([[left, top], [right, top], [right, bottom], [left, bottom]])
+        mapped = (corners @ to_crop[:, :2].T + to_crop[:, 2]) / factor
+        x0, y0 = mapped.min(axis=0)
+        x1, y1 = mapped.max(axis=0)
         box = (
-            int(np.floor(left)) + region[0],
-            int(np.floor(top)) + region[1],
-            int(np.ceil(width)) + 1,
-            int(np.ceil(height)) + 1,
+            max(0, int(np.floor(x0))) + region[0],
+            max(0, int(np.floor(y0))) + region[1],
+            int(np.ceil(x1 - max(0.0, x0))) + 1,
+            int(np.ceil(y1 - max(0.0, y0))) + 1,
         )
         line = (index, int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
         words.append(OcrWord(text=text, box=box, line=line, confidence=float(data["conf"][i])))

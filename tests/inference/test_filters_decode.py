@@ -124,15 +124,15 @@ def test_sixteen_bit_png_is_scaled_to_eight_bits() -> None:
 
 
 def test_rgba_png_is_flattened_on_white() -> None:
-    rgba = np.zeros((16, 16, 4), dtype=np.uint8)
+    rgba = np.zeros((64, 64, 4), dtype=np.uint8)
     rgba[..., 0] = 255  # red, fully transparent on the left half
-    rgba[:, 8:, 3] = 255
+    rgba[:, 32:, 3] = 255
     outcome = filter_image(encode(rgba, "PNG"))
     assert outcome.status == "ok", outcome.reason
     assert outcome.image is not None
     pixels = np.asarray(outcome.image.image)
     assert pixels[0, 0].tolist() == [255, 255, 255]
-    assert pixels[0, 15].tolist() == [255, 0, 0]
+    assert pixels[0, 63].tolist() == [255, 0, 0]
 
 
 def test_palette_png_with_transparency_is_converted() -> None:

@@ -17,8 +17,8 @@ XMP = (
 
 
 def _photo_with_metadata(orientation: int) -> bytes:
-    pixels = np.zeros((20, 40, 3), dtype=np.uint8)
-    pixels[:, :20] = (255, 0, 0)  # left half red, right half black
+    pixels = np.zeros((40, 80, 3), dtype=np.uint8)
+    pixels[:, :40] = (255, 0, 0)  # left half red, right half black
     image = Image.fromarray(pixels)
     exif = Image.Exif()
     exif[0x0112] = orientation
@@ -63,9 +63,9 @@ def test_exif_orientation_is_applied_before_filtering() -> None:
     assert outcome.status == "ok", outcome.reason
     assert outcome.image is not None
     pixels = np.asarray(outcome.image.image)
-    assert pixels.shape[:2] == (40, 20)  # portrait once upright
-    assert pixels[2, 10, 0] > 200  # top is the red half
-    assert pixels[2, 10, 1] < 60
-    assert pixels[-3, 10].max() < 60  # bottom is the black half
+    assert pixels.shape[:2] == (80, 40)  # portrait once upright
+    assert pixels[2, 20, 0] > 200  # top is the red half
+    assert pixels[2, 20, 1] < 60
+    assert pixels[-3, 20].max() < 60  # bottom is the black half
     assert outcome.manifest["orientation_applied"] == 6
-    assert (outcome.manifest["width"], outcome.manifest["height"]) == (20, 40)
+    assert (outcome.manifest["width"], outcome.manifest["height"]) == (40, 80)

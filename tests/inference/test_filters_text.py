@@ -149,3 +149,29 @@ def test_ocr_failure_quarantines(monkeypatch: pytest.MonkeyPatch) -> None:
     outcome = filter_image(encode(draw_text_card(["Call 555-123-4567 today"])))
     assert outcome.status == "quarantined"
     assert outcome.reason.startswith("text recognition (OCR) failed")
+
+
+@pytest.mark.parametrize("angle", [-10, 10])
+def test_tilted_text_is_deskewed_read_and_blanked(angle: int) -> None:
+    from PIL import ImageDraw
+
+    from tests.inference.conftest import font
+
+    layer = Image.new("L", (720, 300), 0)
+    draw = ImageDraw.Draw(layer)
+    for i, line in enumerate(["Quality inspection passed", "Mail ruth.baker@example.org"]):
+        draw.text((60, 90 + 44 * i), line, fill=255, font=font(26))
+    layer = layer.rotate(angle, resample=Image.Resampling.BICUBIC, center=(300, 130))
+    page = Image.composite(
+        Image.new("RGB", layer.size, (20, 20, 20)),
+        Image.new("RGB", layer.size, (245, 245, 240)),
+        layer,
+    )
+    outcome = filter_image(encode(np.asarray(page)))
+    assert outcome.status == "ok", outcome.reason
+    assert outcome.manifest["entities"].get("EMAIL_ADDRESS") == 1
+    assert any(abs(a) >= 5 for a in outcome.manifest["text_gate"]["ocr_deskew_degrees"])
+    filtered = outcome.image.image.rotate(-angle, resample=Image.Resampling.BICUBIC)  # type: ignore[union-attr]
+    text = pytesseract.image_to_string(filtered.resize((1440, 600)))
+    assert "ruth" not in text.lower()
+    assert "baker" not in text.lower()

@@ -105,3 +105,24 @@ def test_redact_text_contract(tmp_path: Path) -> None:
     assert set(payload["entities"][0]) == {"type", "start", "end", "score"}
     first = payload["entities"][0]
     assert text[first["start"] : first["end"]] == "John Smith"
+
+
+def test_redact_image_when_unsure_can_obscure_the_whole_image(tmp_path: Path) -> None:
+    source = tmp_path / "tiny.png"
+    source.write_bytes(encode(Image.new("RGB", (16, 16), (10, 200, 30))))
+    target = tmp_path / "out.png"
+    refused = _manage("redact_image", str(source), str(target), var_dir=tmp_path)
+    assert refused.returncode != 0
+    assert "working range" in json.loads(refused.stdout)["reason"]
+    assert not target.exists()
+    obscured = _manage(
+        "redact_image",
+        str(source),
+        str(target),
+        "--when-unsure",
+        "obscure_image",
+        var_dir=tmp_path,
+    )
+    assert obscured.returncode == 0, obscured.stderr
+    assert "whole image obscured" in json.loads(obscured.stdout)["reason"]
+    assert len(set(Image.open(target).convert("RGB").getdata())) == 1

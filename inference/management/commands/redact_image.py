@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from inference.filters import filter_image
 from inference.filters.obscure import OBSCURE_MODES
+from inference.filters.pipeline import UNSURE_POLICIES
 
 QUARANTINED_EXIT = 2
 _OUTPUT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
@@ -40,6 +41,13 @@ class Command(BaseCommand):
             help="how faces are obscured (default: fill)",
         )
         parser.add_argument(
+            "--when-unsure",
+            choices=UNSURE_POLICIES,
+            default="quarantine",
+            help="when face detection cannot judge the image: quarantine it (default) or "
+            "obscure the whole image",
+        )
+        parser.add_argument(
             "--no-people",
             action="store_true",
             help="the dataset is declared without people: a face quarantines the image",
@@ -59,7 +67,10 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {source}: {exc.strerror or exc}") from exc
         outcome = filter_image(
-            data, expect_people=not options["no_people"], obscure_mode=options["mode"]
+            data,
+            expect_people=not options["no_people"],
+            obscure_mode=options["mode"],
+            when_unsure=options["when_unsure"],
         )
         if outcome.image is not None:
             _write(outcome.image.image, target, output_format)
