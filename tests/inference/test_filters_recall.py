@@ -1,6 +1,8 @@
-"""Measured face recall on LFW composites and per-stage cost on 640 px images.
+"""Face recall on simple LFW composites and per-stage cost on 640 px images (a smoke check).
 
-Slow tier; prints the numbers quoted in docs/filters.md. Rerun with::
+Slow tier. The numbers in docs/filters.md come from the held-out benchmarks instead
+(``python -m bench.faces``, ``python -m bench.pii_images``, ``python -m bench.filters``;
+their floors are in test_filters_benchmarks.py). Rerun this one with::
 
     OMP_NUM_THREADS=1 .venv/bin/pytest tests/inference/test_filters_recall.py \
         -m slow -s -p no:randomly
