@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/policy_accuracy.py tests/governance/corpus/heldout.jsonl
 
-Each corpus line is a ``policy_check`` request plus ``"expected"``. Prints, per decision,
+Each corpus line is a ``policy_check`` request plus ``"expected"`` (and, optionally, a
+``"note"`` saying why). Prints, per decision,
 precision and recall, then the headline figures: prohibited requests allowed, benign
 requests refused (require_approval counts as a refusal), approval-needing requests allowed.
 ``--errors`` lists every request decided otherwise than expected.
@@ -21,6 +22,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DECISIONS = ("deny", "require_approval", "allow")
+# Fields of a corpus line that are not part of the request.
+CORPUS_ONLY_FIELDS = frozenset({"id", "expected", "note"})
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def score_corpus(rows: list[dict[str, object]]) -> Score:
 
     outcomes = []
     for row in rows:
-        request = {k: v for k, v in row.items() if k not in {"id", "expected"}}
+        request = {k: v for k, v in row.items() if k not in CORPUS_ONLY_FIELDS}
         decision = decide(parse_request(request))
         outcomes.append(
             Outcome(
