@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-_LEAF = b"\x00"
+LEAF_PREFIX = b"\x00"
 _NODE = b"\x01"
 
 
 def leaf_hash(*, record_id: int, record_sha256: str) -> bytes:
     return hashlib.sha256(
-        _LEAF + record_id.to_bytes(8, "big") + bytes.fromhex(record_sha256)
+        LEAF_PREFIX + record_id.to_bytes(8, "big") + bytes.fromhex(record_sha256)
     ).digest()
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from audit.checkpoints import read_latest_published
 from audit.hashing import GENESIS_LINK_SHA256, link_sha256
+from audit.merkle import leaf_hash, merkle_root
 from audit.models import EventType, LedgerCheckpoint, LedgerLink, PendingSeal
-from audit.sealer import ADVISORY_LOCK_KEY, seal_pending
+from audit.sealer import ADVISORY_LOCK_KEY, chain_batch, seal_pending
 from audit.services import ledger_append
 from audit.tasks import seal
 from audit.verification import verify_ledger
@@ -77,6 +79,60 @@ def test_a_requeued_sealed_record_is_not_sealed_twice():
     assert seal_pending() == 0
     assert LedgerLink.objects.filter(record_id=record_id).count() == 1
     assert not PendingSeal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_requeued_entries_inside_a_full_batch_are_dropped_and_everything_else_sealed():
+    old = append(6)
+    assert seal_pending() == 6
+    PendingSeal.objects.bulk_create([PendingSeal(record_id=i) for i in old])
+    new = append(12)
+    assert seal_pending(batch_size=5) == 12
+    assert not PendingSeal.objects.exists()
+    order = list(LedgerLink.objects.order_by("position").values_list("record_id", flat=True))
+    assert order == old + new
+    checkpoints = LedgerCheckpoint.objects.order_by("sequence")
+    assert [(c.first_position, c.last_position) for c in checkpoints] == [
+        (0, 5),
+        (6, 10),
+        (11, 15),
+        (16, 17),
+    ]
+    assert verify_ledger().ok
+
+
+def test_the_batch_chain_hashes_exactly_what_link_and_leaf_hashes_do():
+    records = [(7, "ab" * 32), (9, "00" * 32), (2**40 + 3, "f" * 64)]
+    chained = chain_batch(records, first_position=41, prev_link_sha256="1" * 64)
+    previous = "1" * 64
+    for index, (record_id, content) in enumerate(records):
+        expected = link_sha256(
+            position=41 + index,
+            record_id=record_id,
+            record_sha256=content,
+            prev_link_sha256=previous,
+        )
+        assert chained.link_sha256s[index] == expected
+        assert chained.prev_link_sha256s[index] == previous
+        assert chained.leaves[index] == leaf_hash(record_id=record_id, record_sha256=content)
+        previous = expected
+    assert chained.positions == [41, 42, 43]
+    assert chained.record_ids == [7, 9, 2**40 + 3]
+    assert chained.record_sha256s == [content for _, content in records]
+    assert merkle_root(chained.leaves) == merkle_root(
+        [leaf_hash(record_id=r, record_sha256=c) for r, c in records]
+    )
+
+
+@pytest.mark.django_db
+def test_a_batch_costs_the_same_statements_whatever_its_size():
+    def statements_to_seal(n: int) -> int:
+        append(n)
+        with CaptureQueriesContext(connection) as queries:
+            assert seal_pending(batch_size=n) == n
+        return len(queries)
+
+    assert statements_to_seal(3) == statements_to_seal(300)
 
 
 @pytest.mark.django_db(transaction=True)
