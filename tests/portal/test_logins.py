@@ -1,0 +1,107 @@
+"""Portal logins in the ledger: under the user's business unit(s), seen by that unit only.
+
+bob (unit A), charlie (unit B) and dave (a member of both) log in through the login
+page; carol (compliance officer) and root (platform admin) log in with no unit, even
+when they also hold a unit membership.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from audit.models import EventType, LedgerRecord
+from clipguard.accounts.models import UnitRole, User
+from tests.factories import MembershipFactory, UserFactory
+from tests.portal.conftest import PASSWORD, PortalWorld, visible_ids
+
+
+@pytest.fixture
+def dave(world: PortalWorld) -> User:
+    """A member of unit A and an admin of unit B."""
+    user = UserFactory.create(username="dave")
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    MembershipFactory.create(user=user, business_unit=world.cast.unit_a, role=UnitRole.MEMBER)
+    MembershipFactory.create(user=user, business_unit=world.cast.unit_b, role=UnitRole.ADMIN)
+    return user
+
+
+def log_in(username: str) -> list[LedgerRecord]:
+    """Log in through the portal's login page; the login records it wrote, by id."""
+    before = LedgerRecord.objects.filter(event_type=EventType.LOGIN).count()
+    response = Client().post("/portal/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    records = list(LedgerRecord.objects.filter(event_type=EventType.LOGIN).order_by("id"))
+    return records[before:]
+
+
+def test_a_unit_users_login_is_recorded_under_their_unit(world: PortalWorld) -> None:
+    (record,) = log_in("bob")
+    assert record.actor == "bob"
+    assert record.actor_id == world.cast.bob.pk
+    assert record.business_unit_id == world.cast.unit_a.pk
+    assert record.business_unit == world.cast.unit_a.name
+    assert record.request_id
+    assert record.details == {"channel": "portal", "platform_role": "none", "unit_role": "member"}
+
+
+def test_a_user_of_two_units_gets_one_record_per_unit_sharing_the_login_id(
+    world: PortalWorld, dave: User
+) -> None:
+    records = log_in("dave")
+    assert [(r.business_unit_id, r.details["unit_role"]) for r in records] == [
+        (world.cast.unit_a.pk, "member"),
+        (world.cast.unit_b.pk, "bu_admin"),
+    ]
+    assert {r.actor for r in records} == {"dave"}
+    assert len({r.request_id for r in records}) == 1
+    # Neither record says anything about the other unit.
+    for record in records:
+        assert set(record.details) == {"channel", "platform_role", "unit_role"}
+    assert len({r.request_id for r in log_in("dave")} | {records[0].request_id}) == 2
+
+
+@pytest.mark.parametrize(
+    ("username", "role"), [("carol", "compliance_officer"), ("root", "platform_admin")]
+)
+def test_platform_wide_users_log_in_without_a_unit(
+    world: PortalWorld, username: str, role: str
+) -> None:
+    user = User.objects.get(username=username)
+    MembershipFactory.create(user=user, business_unit=world.cast.unit_a)
+    (record,) = log_in(username)
+    assert record.business_unit_id is None
+    assert record.business_unit == ""
+    assert record.details == {"channel": "portal", "platform_role": role}
+
+
+def test_each_unit_sees_its_own_users_logins_and_never_another_units(
+    world: PortalWorld, dave: User
+) -> None:
+    (bob,) = log_in("bob")
+    (charlie,) = log_in("charlie")
+    dave_a, dave_b = log_in("dave")
+    (carol,) = log_in("carol")
+    every = [bob.id, charlie.id, dave_a.id, dave_b.id, carol.id]
+
+    alice = world.client_for(world.cast.alice)
+    seen_by_alice = visible_ids(alice.get("/portal/ledger/?event_type=login").content, every)
+    assert seen_by_alice == {bob.id, dave_a.id}
+    for hidden in (charlie.id, dave_b.id, carol.id):
+        assert alice.get(f"/portal/ledger/{hidden}/").status_code == 404
+    unit_b_query = f"/portal/ledger/?event_type=login&actor=dave&unit={world.cast.unit_b.pk}"
+    assert visible_ids(alice.get(unit_b_query).content, [charlie.id, dave_b.id]) == set()
+
+    charlie_client = world.client_for(world.cast.charlie)
+    page = charlie_client.get("/portal/ledger/?event_type=login").content
+    assert visible_ids(page, every) == {charlie.id, dave_b.id}
+    assert charlie_client.get(f"/portal/ledger/{bob.id}/").status_code == 404
+    export = charlie_client.get("/portal/ledger/export.jsonl?event_type=login")
+    lines = b"".join(export.streaming_content).decode().splitlines()  # type: ignore[attr-defined]
+    assert {json.loads(line)["id"] for line in lines} == {charlie.id, dave_b.id}
+
+    carol_page = world.client_for(world.cast.carol).get("/portal/ledger/?event_type=login")
+    assert visible_ids(carol_page.content, every) == set(every)
