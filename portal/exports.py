@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import uuid
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from audit.checkpoints import checkpoint_statement
 from audit.hashing import PROOF_FORMAT, RECORD_HASHED_FIELDS, canonical_json, format_timestamp
 from audit.merkle import leaf_hash, merkle_root
 from audit.models import EventType, LedgerCheckpoint, LedgerLink, LedgerRecord
-from audit.services import LedgerEntry, ledger_append, ledger_append_many
+from audit.services import LedgerEntry, ledger_append_many
 from audit.signing import ensure_signing_key, key_id, public_key_pem, sign
 from clipguard.accounts.models import BusinessUnit
 from portal.scope import PortalScope
@@ -70,13 +71,13 @@ def _csv_cell(value: Any) -> str:
 # --- audit of the export itself ------------------------------------------------------------
 
 
-def _unit_of_export(scope: PortalScope, filters: LedgerFilters) -> BusinessUnit | None:
-    """The unit an export is filed under: the filtered unit, or the caller's only unit."""
-    if filters.business_unit_id is not None:
-        return BusinessUnit.objects.filter(pk=filters.business_unit_id).first()
-    if scope.unit_ids is not None and len(scope.unit_ids) == 1:
-        return BusinessUnit.objects.filter(pk=next(iter(scope.unit_ids))).first()
-    return None
+def _units_of_export(scope: PortalScope, filters: LedgerFilters) -> list[BusinessUnit]:
+    """The units a unit-scoped caller's export covers: the filtered unit, or all of theirs
+    (a filter outside their units matches nothing, and is filed under all of them)."""
+    unit_ids = scope.unit_ids or frozenset()
+    if filters.business_unit_id in unit_ids:
+        unit_ids = frozenset({filters.business_unit_id})
+    return list(BusinessUnit.objects.filter(pk__in=unit_ids).order_by("pk"))
 
 
 def record_export(
@@ -87,19 +88,47 @@ def record_export(
     through_id: int | None,
     extra: dict[str, Any] | None = None,
 ) -> LedgerRecord:
-    """Append the export's own audit record."""
-    return ledger_append(
-        event_type=EventType.EXPORT,
-        actor=scope.user,
-        business_unit=_unit_of_export(scope, filters),
-        details={
-            "format": export_format,
-            "filters": filters.as_dict(),
-            "through_record_id": through_id,
-            "scope": "all units" if scope.unit_ids is None else sorted(scope.unit_ids),
-            **(extra or {}),
-        },
-    )
+    """Append the export's own audit record(s); returns the first.
+
+    A platform-wide caller's export is one record, filed under the filtered unit if any.
+    A business-unit user's export is one record per unit it covers, filed under that unit
+    and naming only it, the records sharing a request id: each unit's users see their
+    colleagues' exports and nothing of another unit's.
+    """
+    details = {
+        "format": export_format,
+        "filters": filters.as_dict(),
+        "through_record_id": through_id,
+        **(extra or {}),
+    }
+    export_id = uuid.uuid4().hex
+    if scope.unit_ids is None:
+        unit = (
+            BusinessUnit.objects.filter(pk=filters.business_unit_id).first()
+            if filters.business_unit_id is not None
+            else None
+        )
+        entries = [
+            LedgerEntry(
+                event_type=EventType.EXPORT,
+                actor=scope.user,
+                business_unit=unit,
+                request_id=export_id,
+                details={**details, "scope": "all units"},
+            )
+        ]
+    else:
+        entries = [
+            LedgerEntry(
+                event_type=EventType.EXPORT,
+                actor=scope.user,
+                business_unit=unit,
+                request_id=export_id,
+                details={**details, "scope": [unit.pk]},
+            )
+            for unit in _units_of_export(scope, filters)
+        ]
+    return ledger_append_many(entries)[0]
 
 
 # --- CSV and JSON lines, streamed ----------------------------------------------------------

@@ -21,12 +21,13 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from audit.models import EventType, LedgerRecord
 from audit.sealer import seal_pending
 from audit.services import ledger_append
-from clipguard.accounts.models import BusinessUnit, User
+from clipguard.accounts.models import BusinessUnit, UnitRole, User
 from clipguard.consent.models import ConsentRecord, DataSubject
 from clipguard.datasets.models import Asset, AssetStatus, Dataset
 from governance.models import Approval
 from inference.models import Job, JobResult, JobStatus, ResultStatus
 from tests.conftest import Cast
+from tests.factories import MembershipFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
 MODEL = "clipguard-reference-clip"
@@ -283,6 +284,17 @@ def world(cast: Cast) -> PortalWorld:
     built = build_world(cast)
     seal_pending()
     return built
+
+
+@pytest.fixture
+def dave(world: PortalWorld) -> User:
+    """A member of unit A and an admin of unit B."""
+    user = UserFactory.create(username="dave")
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    MembershipFactory.create(user=user, business_unit=world.cast.unit_a, role=UnitRole.MEMBER)
+    MembershipFactory.create(user=user, business_unit=world.cast.unit_b, role=UnitRole.ADMIN)
+    return user
 
 
 def visible_ids(content: bytes, ids: list[int]) -> set[int]:

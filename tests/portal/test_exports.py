@@ -22,9 +22,10 @@ from audit.signing import (
     public_key_pem,
     signature_valid,
 )
+from clipguard.accounts.models import User
 from portal import exports
 from portal.exports import _BatchTree
-from tests.portal.conftest import PortalWorld
+from tests.portal.conftest import PortalWorld, visible_ids
 
 
 def streamed(response) -> str:
@@ -51,6 +52,31 @@ def test_csv_export_is_scoped_filtered_and_audited(world: PortalWorld) -> None:
     assert audit.details["filters"] == {"decision": "deny"}
     assert audit.details["through_record_id"] == audit.id - 1
     assert response["X-Export-Record"] == str(audit.id)
+
+
+def test_a_multi_unit_users_export_is_filed_under_each_unit_it_covers(
+    world: PortalWorld, dave: User
+) -> None:
+    client = world.client_for(dave)
+    streamed(client.get("/portal/ledger/export.jsonl"))
+    on_a, on_b = export_records()
+    unit_a, unit_b = world.cast.unit_a.pk, world.cast.unit_b.pk
+    assert (on_a.business_unit_id, on_a.details["scope"]) == (unit_a, [unit_a])
+    assert (on_b.business_unit_id, on_b.details["scope"]) == (unit_b, [unit_b])
+    assert on_a.actor == on_b.actor == "dave"
+    assert on_a.request_id
+    assert on_a.request_id == on_b.request_id
+    alice_page = world.client_for(world.cast.alice).get("/portal/ledger/?event_type=export")
+    assert visible_ids(alice_page.content, [on_a.id, on_b.id]) == {on_a.id}
+    charlie_page = world.client_for(world.cast.charlie).get("/portal/ledger/?event_type=export")
+    assert visible_ids(charlie_page.content, [on_a.id, on_b.id]) == {on_b.id}
+
+    response = client.get(f"/portal/ledger/export.csv?unit={unit_b}")
+    streamed(response)
+    (filtered,) = export_records()[2:]
+    assert filtered.business_unit_id == unit_b
+    assert filtered.details["scope"] == [unit_b]
+    assert response["X-Export-Record"] == str(filtered.id)
 
 
 def test_jsonl_export_round_trips_every_field(world: PortalWorld) -> None:

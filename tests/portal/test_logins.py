@@ -13,20 +13,9 @@ import pytest
 from django.test import Client
 
 from audit.models import EventType, LedgerRecord
-from clipguard.accounts.models import UnitRole, User
-from tests.factories import MembershipFactory, UserFactory
+from clipguard.accounts.models import User
+from tests.factories import MembershipFactory
 from tests.portal.conftest import PASSWORD, PortalWorld, visible_ids
-
-
-@pytest.fixture
-def dave(world: PortalWorld) -> User:
-    """A member of unit A and an admin of unit B."""
-    user = UserFactory.create(username="dave")
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    MembershipFactory.create(user=user, business_unit=world.cast.unit_a, role=UnitRole.MEMBER)
-    MembershipFactory.create(user=user, business_unit=world.cast.unit_b, role=UnitRole.ADMIN)
-    return user
 
 
 def log_in(username: str) -> list[LedgerRecord]:
