@@ -141,7 +141,7 @@ def api_client_for(user: object) -> object:
 
     from clipguard.accounts.services import api_key_create
 
-    _, raw = api_key_create(user=user, name="test")  # type: ignore[arg-type]
+    _, raw = api_key_create(actor=user, user=user, name="test")  # type: ignore[arg-type]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client

@@ -10,13 +10,21 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from clipguard.accounts.models import ApiKey, BusinessUnit, PlatformRole, UnitRole, User
-from clipguard.accounts.services import api_key_create, business_unit_create, membership_grant
+from clipguard.accounts.services import (
+    api_key_create,
+    api_key_revoke,
+    business_unit_create,
+    membership_grant,
+    user_platform_role_set,
+)
 from clipguard.consent.models import ConsentRecord, DataSubject
 from clipguard.consent.services import consent_grant
 from clipguard.datasets.models import Dataset
 from clipguard.datasets.services import dataset_create
 
 DEMO_PASSWORD = "clipguard-demo-only"  # noqa: S105 - printed by the local demo, never in production
+# The actor of the demo's configuration changes in the audit ledger.
+DEMO_ACTOR = "system:demo"
 
 
 @dataclass(frozen=True)
@@ -35,13 +43,12 @@ class DemoWorld:
 
 def _user(username: str, *, role: PlatformRole = PlatformRole.NONE) -> User:
     user, created = User.objects.get_or_create(
-        username=username,
-        defaults={"platform_role": role, "email": f"{username}@clipguard.invalid"},
+        username=username, defaults={"email": f"{username}@clipguard.invalid"}
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-    return user
+    return user_platform_role_set(actor=DEMO_ACTOR, user=user, platform_role=role)
 
 
 def _unit(name: str, slug: str) -> BusinessUnit:
@@ -63,9 +70,9 @@ def seed_demo() -> DemoWorld:
     alice, bob, dave = _user("alice"), _user("bob"), _user("dave")
     carol = _user("carol", role=PlatformRole.COMPLIANCE_OFFICER)
     _user("admin", role=PlatformRole.PLATFORM_ADMIN)
-    membership_grant(user=alice, business_unit=unit, role=UnitRole.ADMIN)
-    membership_grant(user=bob, business_unit=unit, role=UnitRole.MEMBER)
-    membership_grant(user=dave, business_unit=other, role=UnitRole.MEMBER)
+    membership_grant(actor=DEMO_ACTOR, user=alice, business_unit=unit, role=UnitRole.ADMIN)
+    membership_grant(actor=DEMO_ACTOR, user=bob, business_unit=unit, role=UnitRole.MEMBER)
+    membership_grant(actor=DEMO_ACTOR, user=dave, business_unit=other, role=UnitRole.MEMBER)
     catalogue = _dataset(
         unit,
         alice,
@@ -92,6 +99,7 @@ def seed_demo() -> DemoWorld:
             notice_version="store-notice-v3",
             evidence="signed form ref SV-2026-0001",
         )
-    ApiKey.objects.filter(user=alice, name="demo").delete()
-    _, raw_key = api_key_create(user=alice, name="demo")
+    for old_key in ApiKey.objects.filter(user=alice, name="demo", revoked_at__isnull=True):
+        api_key_revoke(actor=DEMO_ACTOR, key=old_key)
+    _, raw_key = api_key_create(actor=DEMO_ACTOR, user=alice, name="demo")
     return DemoWorld(unit, other, alice, bob, carol, dave, catalogue, store, subject, raw_key)

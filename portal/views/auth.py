@@ -1,13 +1,14 @@
-"""Logging in and out of the portal (session authentication, Django's auth views)."""
+"""Logging in and out of the portal (session authentication, Django's auth views).
+
+A login is audited by the ``user_logged_in`` receiver in :mod:`clipguard.accounts.signals`,
+as every Django login is; the view records nothing itself, so nothing is recorded twice.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.views import LoginView, LogoutView
-from django.http import HttpResponse
 
-from clipguard.accounts.models import User
 from portal.forms import LoginForm
-from portal.services import portal_login_record
 
 
 class PortalLoginView(LoginView):
@@ -15,13 +16,6 @@ class PortalLoginView(LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
     next_page = "portal:home"
-
-    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
-        response = super().form_valid(form)
-        user = form.get_user()
-        if isinstance(user, User):
-            portal_login_record(user=user)
-        return response
 
 
 class PortalLogoutView(LogoutView):

@@ -124,7 +124,9 @@ def test_only_compliance_officers_and_platform_admins_throw_stop_switches(
         )
         assert response.status_code == 403, response.json()
     assert not StopSwitch.objects.exists()
-    assert not LedgerRecord.objects.filter(event_type=EventType.CONFIG_CHANGE).exists()
+    # The only configuration change is the creation of the caller's API key.
+    changes = LedgerRecord.objects.filter(event_type=EventType.CONFIG_CHANGE)
+    assert [r.details["action"] for r in changes] == ["api_key_create"]
 
 
 def test_anonymous_callers_cannot_use_oversight_endpoints(cast: Cast) -> None:
@@ -180,7 +182,9 @@ def test_stop_switches_per_unit_and_platform_are_engaged_released_and_audited(
     }
     changes = [
         (r.details["stop_switch"], r.details["scope"], r.actor)
-        for r in LedgerRecord.objects.filter(event_type=EventType.CONFIG_CHANGE).order_by("pk")
+        for r in LedgerRecord.objects.filter(
+            event_type=EventType.CONFIG_CHANGE, details__has_key="stop_switch"
+        ).order_by("pk")
     ]
     assert changes == [
         ("engaged", "retail", who),

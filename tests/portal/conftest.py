@@ -54,10 +54,20 @@ class PortalWorld:
     records_a: list[int] = field(default_factory=list)
     records_b: list[int] = field(default_factory=list)
     records_platform: list[int] = field(default_factory=list)
+    # Login records written by client_for: signing a client in is a login like any other.
+    client_logins: list[int] = field(default_factory=list)
 
     def client_for(self, user: User) -> Client:
+        """A client signed in as ``user``; the login records this writes (channel "other",
+        under the user's units) are added to ``client_logins``."""
+        before = LedgerRecord.objects.order_by("-id").values_list("id", flat=True).first()
         client = Client()
         client.force_login(user)
+        self.client_logins.extend(
+            LedgerRecord.objects.filter(id__gt=before or 0, event_type=EventType.LOGIN)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
         return client
 
 

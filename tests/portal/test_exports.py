@@ -83,7 +83,8 @@ def test_jsonl_export_round_trips_every_field(world: PortalWorld) -> None:
     response = world.client_for(world.cast.carol).get("/portal/ledger/export.jsonl")
     lines = [json.loads(line) for line in streamed(response).splitlines()]
     ids = [line["id"] for line in lines]
-    assert ids == sorted(world.records_a + world.records_b + world.records_platform)
+    every = world.records_a + world.records_b + world.records_platform
+    assert ids == sorted(every + world.client_logins)  # and carol's own login
     for line in lines:
         fields = {k: v for k, v in line.items() if k not in {"id", "content_sha256"}}
         from datetime import datetime
@@ -99,7 +100,8 @@ def test_charlie_exports_never_hold_unit_a(world: PortalWorld) -> None:
     client = world.client_for(world.cast.charlie)
     csv_text = streamed(client.get(f"/portal/ledger/export.csv?unit={world.cast.unit_a.pk}"))
     ids = {int(row["id"]) for row in csv.DictReader(io.StringIO(csv_text))}
-    assert ids == set(world.records_b)
+    (own_login,) = world.client_logins  # charlie's, under unit B
+    assert ids == {*world.records_b, own_login}
 
 
 def test_csv_cells_cannot_start_a_formula(world: PortalWorld) -> None:
@@ -136,9 +138,10 @@ def test_evidence_pack_is_complete_signed_and_verifiable(world: PortalWorld) -> 
     for name, digest in manifest["files"].items():
         assert hashlib.sha256(files[name]).hexdigest() == digest
     records = [json.loads(line) for line in files["records.jsonl"].decode().splitlines()]
-    assert [r["id"] for r in records] == [*world.records_a, pending.id]
+    (own_login,) = world.client_logins  # bob's, under unit A
+    assert [r["id"] for r in records] == [*world.records_a, pending.id, own_login]
     assert manifest["records"] == len(records)
-    assert manifest["pending_records"] == 1
+    assert manifest["pending_records"] == 2  # the appended record and bob's login
     proofs = {n: json.loads(d) for n, d in files.items() if n.startswith("proofs/")}
     assert len(proofs) == len(world.records_a)
     for proof in proofs.values():

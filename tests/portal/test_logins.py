@@ -7,6 +7,7 @@ when they also hold a unit membership.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -34,7 +35,12 @@ def test_a_unit_users_login_is_recorded_under_their_unit(world: PortalWorld) -> 
     assert record.business_unit_id == world.cast.unit_a.pk
     assert record.business_unit == world.cast.unit_a.name
     assert record.request_id
-    assert record.details == {"channel": "portal", "platform_role": "none", "unit_role": "member"}
+    assert record.details == {
+        "channel": "portal",
+        "outcome": "succeeded",
+        "platform_role": "none",
+        "unit_role": "member",
+    }
 
 
 def test_a_user_of_two_units_gets_one_record_per_unit_sharing_the_login_id(
@@ -49,7 +55,7 @@ def test_a_user_of_two_units_gets_one_record_per_unit_sharing_the_login_id(
     assert len({r.request_id for r in records}) == 1
     # Neither record says anything about the other unit.
     for record in records:
-        assert set(record.details) == {"channel", "platform_role", "unit_role"}
+        assert set(record.details) == {"channel", "outcome", "platform_role", "unit_role"}
     assert len({r.request_id for r in log_in("dave")} | {records[0].request_id}) == 2
 
 
@@ -64,7 +70,34 @@ def test_platform_wide_users_log_in_without_a_unit(
     (record,) = log_in(username)
     assert record.business_unit_id is None
     assert record.business_unit == ""
-    assert record.details == {"channel": "portal", "platform_role": role}
+    assert record.details == {"channel": "portal", "outcome": "succeeded", "platform_role": role}
+
+
+def test_a_failed_portal_login_is_recorded_once_without_the_username(world: PortalWorld) -> None:
+    before = LedgerRecord.objects.count()
+    for username in ("bob", "bob", "no-such-user"):
+        response = Client().post("/portal/login/", {"username": username, "password": "wrong"})
+        assert response.status_code == 200
+    records = list(LedgerRecord.objects.order_by("id"))[before:]
+    assert [r.event_type for r in records] == [EventType.LOGIN] * 3
+    for record in records:
+        assert (record.actor, record.actor_id) == ("anonymous", None)
+        assert (record.business_unit_id, record.business_unit) == (None, "")
+        assert set(record.details) == {"channel", "outcome", "username_hmac"}
+        assert record.details["channel"] == "portal"
+        assert record.details["outcome"] == "failed"
+        assert len(record.details["username_hmac"]) == 64
+        assert "bob" not in json.dumps(record.details)
+        assert "no-such-user" not in json.dumps(record.details)
+    # The same name gives the same keyed hash; another name another.
+    hmacs = [r.details["username_hmac"] for r in records]
+    assert hmacs[0] == hmacs[1] != hmacs[2]
+    assert hashlib.sha256(b"bob").hexdigest() not in hmacs
+    # Seen by platform-wide users only.
+    alice_page = world.client_for(world.cast.alice).get("/portal/ledger/?event_type=login")
+    assert visible_ids(alice_page.content, [r.id for r in records]) == set()
+    carol_page = world.client_for(world.cast.carol).get("/portal/ledger/?event_type=login")
+    assert visible_ids(carol_page.content, [r.id for r in records]) == {r.id for r in records}
 
 
 def test_each_unit_sees_its_own_users_logins_and_never_another_units(
@@ -90,7 +123,12 @@ def test_each_unit_sees_its_own_users_logins_and_never_another_units(
     assert charlie_client.get(f"/portal/ledger/{bob.id}/").status_code == 404
     export = charlie_client.get("/portal/ledger/export.jsonl?event_type=login")
     lines = b"".join(export.streaming_content).decode().splitlines()  # type: ignore[attr-defined]
-    assert {json.loads(line)["id"] for line in lines} == {charlie.id, dave_b.id}
+    # The export holds unit B's logins: those above, and the one that signed this client in.
+    client_login = LedgerRecord.objects.get(
+        event_type=EventType.LOGIN, actor="charlie", details__channel="other"
+    )
+    assert client_login.business_unit_id == world.cast.unit_b.pk
+    assert {json.loads(line)["id"] for line in lines} == {charlie.id, dave_b.id, client_login.id}
 
     carol_page = world.client_for(world.cast.carol).get("/portal/ledger/?event_type=login")
     assert visible_ids(carol_page.content, every) == set(every)
