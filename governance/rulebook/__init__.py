@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -27,7 +28,7 @@ RULEBOOK_DIR = Path(__file__).resolve().parent
 
 # Bump when the screening method (normalisation, subject detection, scoring) changes in a
 # way that can change decisions; it is part of the version hash.
-SCREENING_METHOD_VERSION = "1"
+SCREENING_METHOD_VERSION = "2"
 
 # Concepts the screener itself reports, not found by lexicon or meaning.
 BUILTIN_CONCEPTS: Mapping[str, str] = {
@@ -37,7 +38,9 @@ BUILTIN_CONCEPTS: Mapping[str, str] = {
 
 _RULE_ID = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
 _CONCEPT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_FILE_KEYS = frozenset({"description", "rules", "concepts", "subjects", "screening"})
+_FILE_KEYS = frozenset(
+    {"description", "rules", "concepts", "subjects", "screening", "other_languages"}
+)
 _RULE_KEYS = frozenset({"id", "article", "decision", "reason", "when", "unless"})
 _CLAUSE_KEYS = frozenset(
     {
@@ -64,6 +67,17 @@ _CONCEPT_KEYS = frozenset(
     }
 )
 _SCREENING_KEYS = frozenset({"model", "threshold", "margin", "innocent"})
+_OTHER_LANGUAGE_KEYS = frozenset({"person_words", "non_person_words", "concepts"})
+_OTHER_LANGUAGE_CONCEPT_KEYS = frozenset({"terms", "person_terms", "explicit_person_terms"})
+# Letters that have no decomposition but are read as their base letter.
+_WIDE_FOLD_LETTERS = str.maketrans(
+    {"ß": "ss", "\u0131": "i", "ł": "l", "đ": "d", "ø": "o", "œ": "oe", "æ": "ae"}
+)
+# Scripts written without spaces between words: their terms match anywhere in a text.
+_UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI")
+# Arabic clitics written onto the next word: و and, ف so, ب with, ل for, ك like; ال the.
+_ARABIC_CLITIC = "[\u0648\u0641\u0628\u0644\u0643]"
+_ARABIC_PREFIX = f"(?:{_ARABIC_CLITIC}?\u0627\u0644|{_ARABIC_CLITIC})?"
 
 
 class RulebookError(ValueError):
@@ -135,6 +149,30 @@ class Subjects:
 
 
 @dataclass(frozen=True)
+class OtherLanguageLexicon:
+    """A concept's terms in languages other than English (matched by ``wide_fold``).
+
+    ``terms`` fire whatever the text is about unless it is plainly a thing (for concepts
+    about people); ``person_terms`` when the text names a person, or holds no thing word and
+    the job's data include people; ``explicit_person_terms`` only when the text names a
+    person ("pessoa negra", never "gato negro").
+    """
+
+    terms: tuple[Term, ...] = ()
+    person_terms: tuple[Term, ...] = ()
+    explicit_person_terms: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True)
+class OtherLanguages:
+    """Multilingual lexicons for the concepts whose requests must be denied in any language."""
+
+    person_words: tuple[Term, ...] = ()
+    non_person_words: tuple[Term, ...] = ()
+    concepts: Mapping[str, OtherLanguageLexicon] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Rulebook:
     version: str
     rules: tuple[Rule, ...]
@@ -142,6 +180,7 @@ class Rulebook:
     subjects: Subjects
     screening: ScreeningSettings
     files: tuple[str, ...] = field(default=())
+    other_languages: OtherLanguages = field(default_factory=OtherLanguages)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -167,6 +206,48 @@ def compile_term(text: str) -> re.Pattern[str]:
                 words.append(re.escape(word))
         body = r"\s+".join(words)
     return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+
+
+def wide_fold(text: str) -> str:
+    """Text folded for the other-language lexicons, keeping every script's letters.
+
+    Unicode NFKC, lower case (casefold), accents and other combining marks dropped (ß as
+    ss, Turkish dotless i as i, Polish ł as l), anything that is not a letter or digit to a space.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_WIDE_FOLD_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+    # Vowel signs of Indic scripts are marks, not letters, but belong to the word.
+    kept = (c if c.isalnum() or unicodedata.category(c).startswith("M") else " " for c in stripped)
+    return " ".join("".join(kept).split())
+
+
+def _unspaced(text: str) -> bool:
+    return any(unicodedata.name(c, "").startswith(_UNSPACED_SCRIPTS) for c in text)
+
+
+def compile_other_language_term(text: str) -> re.Pattern[str]:
+    """An other-language term as a pattern over ``wide_fold`` text.
+
+    Words are separated by any spacing and a word ending in ``*`` matches any ending, as
+    in English; terms in scripts written without spaces (Chinese, Japanese, Korean, Thai)
+    match anywhere, and Arabic terms also match with a clitic or the article written on.
+    """
+    words = []
+    for word in text.split():
+        if word.endswith("*"):
+            words.append(re.escape(wide_fold(word[:-1])) + r"\w*")
+        else:
+            words.append(re.escape(wide_fold(word)))
+    body = r"\s+".join(words)
+    if _unspaced(text):
+        return re.compile(body)
+    if any("\u0600" <= c <= "\u06ff" for c in text):
+        # Clitics and the article before, plural or feminine endings after.
+        body = _ARABIC_PREFIX + body + r"\w{0,3}"
+    return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
 def default_rulebook() -> Rulebook:
@@ -214,6 +295,7 @@ def build_rulebook(contents: Mapping[str, object]) -> Rulebook:
     raw_concepts: dict[str, tuple[str, object]] = {}
     subjects: Subjects | None = None
     screening: ScreeningSettings | None = None
+    raw_other: tuple[str, object] | None = None
     for name, content in contents.items():
         if not isinstance(content, dict):
             raise RulebookError(f"{name}: must be a mapping at the top level")
@@ -239,6 +321,10 @@ def build_rulebook(contents: Mapping[str, object]) -> Rulebook:
             if screening is not None:
                 raise RulebookError(f"{name}: 'screening' is defined in more than one file")
             screening = _screening(name, content["screening"])
+        if "other_languages" in content:
+            if raw_other is not None:
+                raise RulebookError(f"{name}: 'other_languages' is defined in more than one file")
+            raw_other = (name, content["other_languages"])
     if subjects is None:
         raise RulebookError("no file defines 'subjects' (person and non-person words)")
     if screening is None:
@@ -248,6 +334,11 @@ def build_rulebook(contents: Mapping[str, object]) -> Rulebook:
         for concept_name, (file_name, body) in raw_concepts.items()
     }
     known_concepts = set(concepts_by_name) | set(BUILTIN_CONCEPTS)
+    other_languages = (
+        OtherLanguages()
+        if raw_other is None
+        else _other_languages(raw_other[0], raw_other[1], set(concepts_by_name))
+    )
     rules_list: list[Rule] = []
     seen_ids: set[str] = set()
     for file_name, raw in raw_rules:
@@ -265,6 +356,7 @@ def build_rulebook(contents: Mapping[str, object]) -> Rulebook:
         subjects=subjects,
         screening=screening,
         files=tuple(contents),
+        other_languages=other_languages,
     )
 
 
@@ -284,6 +376,47 @@ def _terms(where: str, value: object) -> tuple[Term, ...]:
         except re.error as exc:
             raise RulebookError(f"{where}: term {text!r} is not a valid pattern: {exc}") from exc
     return tuple(terms)
+
+
+def _other_language_terms(where: str, value: object) -> tuple[Term, ...]:
+    terms = []
+    for text in _string_list(where, value, allow_empty=True):
+        try:
+            terms.append(Term(text=text, pattern=compile_other_language_term(text)))
+        except re.error as exc:
+            raise RulebookError(f"{where}: term {text!r} is not a valid pattern: {exc}") from exc
+    return tuple(terms)
+
+
+def _other_languages(file_name: str, raw: object, known_concepts: set[str]) -> OtherLanguages:
+    where = f"{file_name}: other_languages"
+    if not isinstance(raw, dict) or set(raw) != _OTHER_LANGUAGE_KEYS:
+        raise RulebookError(f"{where}: must have exactly {sorted(_OTHER_LANGUAGE_KEYS)}")
+    concepts = raw["concepts"]
+    if not isinstance(concepts, dict) or not concepts:
+        raise RulebookError(f"{where}.concepts: must be a non-empty mapping")
+    lexicons: dict[str, OtherLanguageLexicon] = {}
+    for name, body in concepts.items():
+        if name not in known_concepts:
+            raise RulebookError(f"{where}.concepts: unknown concept {name!r}")
+        if not isinstance(body, dict) or not body or set(body) - _OTHER_LANGUAGE_CONCEPT_KEYS:
+            raise RulebookError(
+                f"{where}.concepts.{name}: must be a mapping of "
+                f"{sorted(_OTHER_LANGUAGE_CONCEPT_KEYS)}"
+            )
+        lexicons[str(name)] = OtherLanguageLexicon(
+            **{
+                key: _other_language_terms(f"{where}.concepts.{name}.{key}", value)
+                for key, value in body.items()
+            }
+        )
+    return OtherLanguages(
+        person_words=_other_language_terms(f"{where}.person_words", raw["person_words"]),
+        non_person_words=_other_language_terms(
+            f"{where}.non_person_words", raw["non_person_words"]
+        ),
+        concepts=lexicons,
+    )
 
 
 def _subjects(file_name: str, raw: object) -> Subjects:

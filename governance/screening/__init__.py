@@ -3,10 +3,15 @@
 Every text is normalised (``normalise``), checked for readability (``language``), matched
 against the rulebook's lexicons, and compared by meaning with each concept's exemplar
 phrases (``meaning``). What a text is about matters: an angry dog is not an angry person,
-so concepts about people need a person as the text's subject. The subject is the first
-person word or non-person word in the text (a possessive such as "women's" in "women's
-shoes" does not count); a text with neither is about a person when the job's data
-categories include people or faces.
+so concepts about people need a person as the text's subject. The subject is the head (last
+noun) of the first noun compound holding a person word or non-person word ("a baby doll"
+is a doll, "a truck driver" a person; a possessive such as "women's" in "women's shoes"
+does not count); failing that, a person or thing word of another language; a text with
+none is about a person when the job's data categories include people or faces.
+
+Other languages: the English lexicons and model cannot read them (such text needs
+approval), but the rulebook's multilingual lexicons of the prohibited concepts are matched
+on every text, so a prohibited request is denied in any of the languages they cover.
 
 The result lists which concepts were found on which words of the request. Text that tries
 to instruct the screening is just more text to screen: nothing in a request can switch a
@@ -21,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from governance.rulebook import Concept, Rulebook, Term
+from governance.rulebook import Concept, OtherLanguageLexicon, Rulebook, Term, wide_fold
 from governance.screening.language import is_readable
 from governance.screening.meaning import ScreeningUnavailable, exemplar_index
 from governance.screening.normalise import NormalisedText, normalise
@@ -29,6 +34,8 @@ from governance.taxonomy import PERSON_DATA_CATEGORIES
 
 logger = logging.getLogger(__name__)
 
+EXPRESSION_CONCEPT = "facial_expression"
+EMOTION_CONCEPT = "emotion"
 _SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s+|\n+")
 _MAX_CLAUSE_WORDS = 30
 # Words between a person word and an adjective about them: "the man is black".
@@ -36,6 +43,15 @@ _COPULA = frozenset(
     {"is", "are", "was", "were", "who", "that", "looks", "look", "seems", "appears"}
 )
 _PERSON_WINDOW = 2
+# Words that end a noun compound: a cue after one of these starts a new phrase ("a man
+# with a dog" is about the man; "a baby doll" and "a truck driver" are about their last noun).
+_PHRASE_BREAKS = _COPULA | frozenset(
+    """
+    a an the with and or in on at of near by to from for beside next behind under over
+    into onto while has have had holding wearing carrying riding walking
+    """.split()  # noqa: SIM905
+)
+_ARTICLES = frozenset({"a", "an", "the"})
 
 
 class Source(StrEnum):
@@ -125,9 +141,11 @@ def _subject(
 ) -> tuple[Subject, tuple[tuple[int, int], ...]]:
     """What ``text`` is about, and where its person words are.
 
-    The first cue decides (at one position the longer phrase: "smiley face" is no person).
-    A possessive or "for …" cue only counts when no other cue follows ("the shopper's race"
-    is about the shopper, "women's shoes" about shoes).
+    The first noun compound with a cue decides, by its last cue (at one position the
+    longer phrase: "smiley face" is no person): "a baby doll" and "a senior discount sign"
+    are things, "a truck driver" is a person. A possessive or "for …" cue only counts when
+    no other cue follows ("the shopper's race" is about the shopper, "women's shoes" about
+    shoes).
     """
     person, non_person = _subject_patterns(rulebook)
     others = [m.span() for m in non_person.finditer(text)]
@@ -142,12 +160,41 @@ def _subject(
     )
     main = [cue for cue in cues if not _is_modifier(text, cue[3], cue[4])]
     if main:
-        return main[0][2], tuple(people)
+        return _compound_head(text, main), tuple(people)
     if people:
         return Subject.PERSON, tuple(people)
     if others:
         return Subject.NON_PERSON, ()
     return (Subject.PERSON if people_data else Subject.UNSTATED), ()
+
+
+def _compound_head(text: str, cues: Sequence[tuple[int, int, Subject, int, int]]) -> Subject:
+    """The kind of the last cue of the noun compound that starts at the first cue."""
+    kind, end = cues[0][2], cues[0][4]
+    for _, _, cue_kind, start, cue_end in cues[1:]:
+        if start < end:
+            continue  # a shorter cue inside the one already read
+        between = text[end:start].split()
+        if len(between) > 1 or any(w in _PHRASE_BREAKS or w.endswith("ing") for w in between):
+            break
+        kind, end = cue_kind, cue_end
+    return kind
+
+
+_ACTION_AFTER_PERSON = re.compile(r"\s*([a-z]{2,}ing)\b")
+
+
+def _is_category_label(text: _Text, people_data: bool) -> bool:
+    """Could this zero-shot label name a class of people rather than describe a scene?
+
+    Not when a person word is followed by what the person is doing ("a man jogging in the
+    park", "a woman reading"); in data without people, only a bare person word ("man").
+    """
+    decoded = text.norm.decoded
+    if any(_ACTION_AFTER_PERSON.match(decoded, end) for _, end in text.person_spans):
+        return False
+    words = [w for w in decoded.split() if w not in _ARTICLES]
+    return people_data or len(words) <= 1
 
 
 def _between_words(text: str) -> list[str]:
@@ -180,7 +227,9 @@ def _first_match(
     return None
 
 
-def _lexicon_findings(concept: Concept, text: _Text, *, zero_shot: bool) -> list[Finding]:
+def _lexicon_findings(
+    concept: Concept, text: _Text, *, zero_shot: bool, people_data: bool
+) -> list[Finding]:
     variants = text.norm.variants
     person_subject = text.subject == Subject.PERSON
     found: list[tuple[Term, re.Match[str]]] = []
@@ -198,7 +247,14 @@ def _lexicon_findings(concept: Concept, text: _Text, *, zero_shot: bool) -> list
             if match and _next_to_person(text.norm.decoded, match.span(), text.person_spans):
                 found.append((term, match))
                 break
-    if zero_shot and text.source == Source.LABEL and person_subject and not found:
+    if (
+        zero_shot
+        and text.source == Source.LABEL
+        and person_subject
+        and not found
+        and concept.label_terms
+        and _is_category_label(text, people_data)
+    ):
         hit = _first_match(concept.label_terms, variants)
         if hit:
             found.append((hit[0], hit[2]))
@@ -232,6 +288,8 @@ def screen(
     for original, source in dict.fromkeys(raw):
         norm = normalise(original)
         subject, person_spans = _subject(norm.decoded, rulebook, people_data)
+        if not person_spans:
+            subject = _other_language_subject(original, rulebook, subject)
         texts.append(_Text(original, source, norm, subject, person_spans))
 
     findings: list[Finding] = []
@@ -244,9 +302,110 @@ def screen(
                 Finding("unreadable_text", text.original, text.source, "language or script")
             )
         for concept in rulebook.concepts.values():
-            findings.extend(_lexicon_findings(concept, text, zero_shot=zero_shot))
+            findings.extend(
+                _lexicon_findings(concept, text, zero_shot=zero_shot, people_data=people_data)
+            )
+        findings.extend(_other_language_findings(text, rulebook, people_data=people_data))
     findings.extend(_meaning_findings(readable, rulebook))
+    findings.extend(_expressions_as_emotions(findings))
     return ScreeningResult(findings=tuple(dict.fromkeys(findings)))
+
+
+def _expressions_as_emotions(findings: Sequence[Finding]) -> list[Finding]:
+    """Facial expressions that the request uses to tell people apart count as emotions.
+
+    Recital 18: detecting a readily apparent expression is not emotion recognition unless it
+    is used to infer emotions. It is taken to be so used when two or more zero-shot labels
+    carry an expression ("smiling viewer" / "frowning viewer"), or a query or the purpose
+    description names one.
+    """
+    expressions = [f for f in findings if f.concept == EXPRESSION_CONCEPT]
+    labels = {f.evidence for f in expressions if f.source == Source.LABEL}
+    return [
+        Finding(
+            EMOTION_CONCEPT, f.evidence, f.source, f"expression used to tell people apart: {f.how}"
+        )
+        for f in expressions
+        if f.source != Source.LABEL or len(labels) >= 2
+    ]
+
+
+def _other_language_subject(original: str, rulebook: Rulebook, subject: Subject) -> Subject:
+    """With no English person word, a person or thing word of another language decides
+    ("gato negro" is about a cat, "persona triste" about a person); an English thing word
+    stays a thing."""
+    other = rulebook.other_languages
+    wide = wide_fold(original)
+    if subject != Subject.NON_PERSON and any(w.pattern.search(wide) for w in other.person_words):
+        return Subject.PERSON
+    if any(w.pattern.search(wide) for w in other.non_person_words):
+        return Subject.NON_PERSON
+    return subject
+
+
+def _other_language_findings(
+    text: _Text, rulebook: Rulebook, *, people_data: bool
+) -> list[Finding]:
+    """Concepts found by the other-language lexicons (see ``OtherLanguageLexicon``).
+
+    A text names a person when it holds a person word of any language; it is plainly about
+    a thing when it holds a thing word and no person word.
+    """
+    other = rulebook.other_languages
+    if not other.concepts:
+        return []
+    wide = wide_fold(text.original)
+    names_person = bool(text.person_spans) or any(
+        w.pattern.search(wide) for w in other.person_words
+    )
+    names_thing = not names_person and (
+        text.subject == Subject.NON_PERSON
+        or any(w.pattern.search(wide) for w in other.non_person_words)
+    )
+    findings: list[Finding] = []
+    for name, lexicon in other.concepts.items():
+        about_people = rulebook.concepts[name].about_people
+        hit = _other_language_hit(
+            lexicon,
+            wide,
+            any_subject=not (about_people and names_thing),
+            person_subject=names_person or (people_data and not names_thing),
+            names_person=names_person,
+        )
+        if hit is not None:
+            term, match = hit
+            findings.append(
+                Finding(
+                    concept=name,
+                    evidence=text.original if text.source != Source.DESCRIPTION else match.group(),
+                    source=text.source,
+                    how=f"lexicon (other language): {term.text}",
+                )
+            )
+    return findings
+
+
+def _other_language_hit(
+    lexicon: OtherLanguageLexicon,
+    wide: str,
+    *,
+    any_subject: bool,
+    person_subject: bool,
+    names_person: bool,
+) -> tuple[Term, re.Match[str]] | None:
+    tiers = (
+        (lexicon.terms, any_subject),
+        (lexicon.person_terms, person_subject),
+        (lexicon.explicit_person_terms, names_person),
+    )
+    for terms, applies in tiers:
+        if not applies:
+            continue
+        for term in terms:
+            match = term.pattern.search(wide)
+            if match:
+                return term, match
+    return None
 
 
 def _meaning_findings(texts: Sequence[_Text], rulebook: Rulebook) -> list[Finding]:

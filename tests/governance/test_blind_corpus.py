@@ -42,17 +42,20 @@ def score() -> object:
     return bench.score_corpus(bench.load_corpus(BLIND))
 
 
-def test_no_prohibited_request_is_allowed(score: object) -> None:
-    wrong = [o for o in score.outcomes if o.expected == "deny" and o.got == "allow"]  # type: ignore[attr-defined]
+def test_no_prohibited_request_is_allowed_or_only_sent_for_approval(score: object) -> None:
+    wrong = [o for o in score.outcomes if o.expected == "deny" and o.got != "deny"]  # type: ignore[attr-defined]
     assert score.prohibited_allowed == 0, wrong  # type: ignore[attr-defined]
+    assert score.prohibited_not_denied == 0, wrong  # type: ignore[attr-defined]
 
 
-# Issue 4's targets are at most 3% of benign requests refused and no approval-needing
-# request allowed. Measured on this blind set: 6 of 120 (5.0%) and 4 (docs/governance.md).
-# These guards keep the measured level from getting worse; the targets stay open.
-def test_benign_refusals_do_not_exceed_the_measured_level(score: object) -> None:
-    assert score.benign_refused_share <= 0.05  # type: ignore[attr-defined]
+def test_no_approval_needing_request_is_allowed(score: object) -> None:
+    wrong = [o for o in score.outcomes if o.expected == "require_approval" and o.got == "allow"]  # type: ignore[attr-defined]
+    assert score.approval_allowed == 0, wrong  # type: ignore[attr-defined]
 
 
-def test_approval_needing_requests_allowed_do_not_exceed_the_measured_level(score: object) -> None:
-    assert score.approval_allowed <= 4  # type: ignore[attr-defined]
+# Issue 4's target is at most 3% of benign requests refused. Measured on this set (no longer
+# blind; see docs/governance.md): 3 of 120 (2.5%): benign labels in Chinese and Russian that
+# the screening cannot read and sends to a person by design, and "adult incontinence pads"
+# ("incontinence" is not in the language check's word lists). The guard holds that level.
+def test_benign_refusals_stay_within_the_target(score: object) -> None:
+    assert score.benign_refused_share <= 3 / 120  # type: ignore[attr-defined]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
+import pytest
+
 from governance import taxonomy
 from tests.governance.test_corpus import CORPUS, bench
 
@@ -38,3 +40,29 @@ def test_blind_v2_corpus_size_and_coverage() -> None:
     assert any(not t.isascii() for t in texts), "other scripts"
     assert any("ignore" in t.lower() for t in texts), "injection attempts"
     assert max(len(row["labels"]) for row in rows) >= 480, "enormous label lists"
+
+
+@pytest.fixture(scope="module")
+def score() -> object:
+    return bench.score_corpus(bench.load_corpus(BLIND_V2))
+
+
+def test_every_prohibited_request_is_denied(score: object) -> None:
+    wrong = [o for o in score.outcomes if o.expected == "deny" and o.got != "deny"]  # type: ignore[attr-defined]
+    assert score.prohibited_allowed == 0, wrong  # type: ignore[attr-defined]
+    assert score.prohibited_not_denied == 0, wrong  # type: ignore[attr-defined]
+
+
+# Measured after the fixes (docs/governance.md): one approval-needing request allowed
+# ("signs of depression" read as a sign, a thing), and 28 of 121 benign requests refused:
+# 22 in other languages that the screening cannot read (require_approval by design), 5 in
+# the law-enforcement, migration, justice and critical-infrastructure contexts, which the
+# rulebook sends to a person whatever the task, and one English label with words the
+# language check does not know. These guards hold that level; the targets (0 and 3%) are
+# not met on this set.
+def test_approval_needing_requests_allowed_do_not_exceed_the_measured_level(score: object) -> None:
+    assert score.approval_allowed <= 1  # type: ignore[attr-defined]
+
+
+def test_benign_refusals_do_not_exceed_the_measured_level(score: object) -> None:
+    assert score.benign_refused_share <= 28 / 121  # type: ignore[attr-defined]

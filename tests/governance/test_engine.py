@@ -347,3 +347,143 @@ def test_image_only_tasks_may_have_no_labels_and_aliases_resolve() -> None:
     assert parsed.purpose == "accessibility"
     search = parse_request({**GOOD, "task": "text_to_image_search", "labels": [], "queries": ["a"]})
     assert search.queries == ("a",)
+
+
+def test_a_safety_purpose_alone_does_not_excuse_workplace_emotion() -> None:
+    sulky = request(
+        ["operator with a sulky face"], purpose="safety_monitoring", context="workplace"
+    )
+    panic = request(["operator in panic"], purpose="safety_monitoring", context="workplace")
+    assert decide(sulky).decision == Decision.DENY
+    assert decide(panic).decision == Decision.REQUIRE_APPROVAL
+
+
+@pytest.mark.parametrize(
+    ("labels", "context"),
+    [
+        (["a welder who looks drowsy"], "manufacturing"),
+        (["pupil having a seizure"], "education"),
+        (["a bus driver nodding off"], "general"),
+    ],
+)
+def test_fatigue_or_medical_distress_at_work_or_school_needs_approval(
+    labels: list[str], context: str
+) -> None:
+    outcome = decide(request(labels, purpose="safety_monitoring", context=context))
+    assert outcome.decision == Decision.REQUIRE_APPROVAL, outcome.rules
+    assert "ART5-1F-MEDICAL-SAFETY-EXCEPTION" in {rule.id for rule in outcome.rules}
+
+
+def test_metal_fatigue_is_not_a_persons_state() -> None:
+    outcome = decide(
+        request(
+            ["metal fatigue crack", "sound bracket"],
+            purpose="quality_inspection",
+            context="manufacturing",
+            categories=["products"],
+        )
+    )
+    assert outcome.decision == Decision.ALLOW
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["a tenant of low social standing", "a tenant of high social standing"],
+        ["person who looks affluent", "person who looks destitute"],
+        ["a passenger who looks like a pickpocket"],
+        ["a fan who looks like a hooligan"],
+        ["propensity for violence", "no propensity for violence"],
+        ["a promiscuous woman", "a faithful woman"],
+    ],
+)
+def test_social_standing_profiling_and_sex_life_are_denied(labels: list[str]) -> None:
+    assert decide(request(labels)).decision == Decision.DENY
+
+
+def test_penalising_unrelated_social_behaviour_is_social_scoring() -> None:
+    outcome = decide(
+        request(
+            ["person smoking", "person not smoking"],
+            purpose="benefits_eligibility",
+            context="essential_services",
+            description="Cut the housing benefit points of tenants seen smoking on the stairs.",
+        )
+    )
+    assert "ART5-1C-SOCIAL-SCORING" in {rule.id for rule in outcome.rules}
+
+
+def test_recorded_footage_is_post_identification_not_real_time() -> None:
+    live = request(
+        [],
+        purpose="law_enforcement_investigation",
+        context="law_enforcement",
+        task="image_to_image_search",
+        description="Match faces on the street cameras against the wanted list.",
+    )
+    recorded = request(
+        [],
+        purpose="law_enforcement_investigation",
+        context="law_enforcement",
+        task="image_to_image_search",
+        description="Match a suspect's face against archived footage of the street cameras.",
+    )
+    assert decide(live).decision == Decision.DENY
+    assert decide(recorded).decision == Decision.REQUIRE_APPROVAL
+
+
+def test_controlling_critical_infrastructure_needs_approval_whatever_the_purpose() -> None:
+    control = request(
+        ["foam on the clarifier", "clear clarifier"],
+        purpose="research",
+        context="critical_infrastructure",
+        categories=["scenes"],
+        description="The result opens the bypass valves at the sewage plant.",
+    )
+    stock = request(
+        ["spare pump seal", "gasket"],
+        purpose="inventory",
+        context="critical_infrastructure",
+        categories=["products"],
+    )
+    assert decide(control).decision == Decision.REQUIRE_APPROVAL
+    assert decide(stock).decision == Decision.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("labels", "categories"),
+    [
+        (["a woman walking a dog on the beach", "a man cooking pasta"], PEOPLE),
+        (["crying baby doll", "toddler bath toy"], ["products"]),
+        (["senior citizen bus pass holder", "kids lunch box"], ["products"]),
+    ],
+)
+def test_person_words_that_describe_a_scene_or_qualify_a_thing_are_allowed(
+    labels: list[str], categories: list[str]
+) -> None:
+    outcome = decide(request(labels, purpose="accessibility", categories=categories))
+    assert outcome.decision == Decision.ALLOW, outcome.rules
+
+
+def test_classes_of_people_by_sex_still_need_approval() -> None:
+    for labels in (["man", "woman"], ["women in the queue", "men in the queue"]):
+        outcome = decide(request(labels, purpose="crowd_counting", context="retail"))
+        assert outcome.decision == Decision.REQUIRE_APPROVAL, labels
+
+
+def test_a_truck_driver_is_a_person() -> None:
+    outcome = decide(request(["angry truck driver"], purpose="worker_monitoring"))
+    assert outcome.decision == Decision.DENY
+
+
+def test_an_expression_counts_as_an_emotion_only_when_it_tells_people_apart() -> None:
+    scene = request(["a girl laughing on a swing", "a swing set"], purpose="accessibility")
+    contrast = request(["guest laughing", "guest frowning"], purpose="marketing_analytics")
+    asked = request(
+        ["guest"], purpose="marketing_analytics", description="Find guests who frown at the ad."
+    )
+    at_work = request(["smiling", "not smiling"], purpose="worker_monitoring", context="workplace")
+    assert decide(scene).decision == Decision.ALLOW
+    assert decide(contrast).decision == Decision.REQUIRE_APPROVAL
+    assert decide(asked).decision == Decision.REQUIRE_APPROVAL
+    assert decide(at_work).decision == Decision.DENY

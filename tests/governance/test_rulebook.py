@@ -149,3 +149,45 @@ def test_taxonomy_lists_the_contract_values() -> None:
         assert taxonomy.PURPOSES[code]
     for alias, code in taxonomy.PURPOSE_ALIASES.items():
         assert code in taxonomy.PURPOSES, alias
+
+
+def test_version_changes_when_an_other_language_term_changes(rulebook_copy: Path) -> None:
+    def add_term(content: dict) -> None:
+        content["other_languages"]["concepts"]["race_ethnicity"]["terms"].append("neu")
+
+    _edit(rulebook_copy, "other_languages.yaml", add_term)
+    assert load_rulebook(rulebook_copy).version != default_rulebook().version
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda c: c["other_languages"].pop("person_words"), "must have exactly"),
+        (lambda c: c["other_languages"]["concepts"].update(no_such={"terms": ["x"]}), "unknown"),
+        (lambda c: c["other_languages"]["concepts"].update(emotion={"colour": ["x"]}), "mapping"),
+        (lambda c: c["other_languages"]["concepts"].update(emotion={"terms": "x"}), "list"),
+    ],
+)
+def test_bad_other_language_lexicons_are_refused(rulebook_copy: Path, edit, message: str) -> None:
+    assert message in _break(rulebook_copy, "other_languages.yaml", edit)
+
+
+def test_every_prohibited_concept_has_an_other_language_lexicon() -> None:
+    rulebook = default_rulebook()
+    prohibited = {
+        concept
+        for rule in rulebook.rules
+        if rule.decision == RuleDecision.DENY
+        for clause in rule.when
+        for concept in clause.concepts
+    } - {
+        # Art. 5(1)(e) and (h) are described in sentences, not single words; in another
+        # language such a request goes to a person (GOV-UNREADABLE-TEXT).
+        "biometric_identification",
+        "face_scraping",
+        "law_enforcement",
+        "public_place",
+    }
+    assert prohibited <= set(rulebook.other_languages.concepts), prohibited - set(
+        rulebook.other_languages.concepts
+    )

@@ -1,0 +1,100 @@
+# ruff: noqa: RUF001 (Turkish words are written with the dotless i)
+"""Prohibited requests are denied in other languages too; benign ones still go to a person.
+
+The screening's model reads English only, so a text in another language needs approval
+(GOV-UNREADABLE-TEXT) unless the multilingual lexicon of the prohibited concepts
+(``governance/rulebook/other_languages.yaml``) finds one of them: then it is denied.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from governance.engine import Decision, decide
+from governance.rulebook import compile_other_language_term, wide_fold
+from tests.governance.test_engine import fired, request
+
+# (labels, context, the prohibited rule that must fire)
+PROHIBITED = [
+    (["persona de origen gitano", "persona"], "retail", "ART5-1G-RACE"),
+    (["un homme noir", "un homme"], "general", "ART5-1G-RACE"),
+    (["Frau mit Migrationshintergrund"], "general", "ART5-1G-RACE"),
+    (["黑人顾客", "白人顾客"], "retail", "ART5-1G-RACE"),
+    (["человек цыганской внешности"], "public_space", "ART5-1G-RACE"),
+    (["donna musulmana", "donna cattolica"], "general", "ART5-1G-RELIGION"),
+    (["مواطن مسيحي"], "general", "ART5-1G-RELIGION"),
+    (["dindar kadın", "ateist kadın"], "general", "ART5-1G-RELIGION"),
+    (["mulher lésbica"], "media", "ART5-1G-SEXUAL-ORIENTATION"),
+    (["homosexuelle Frau"], "general", "ART5-1G-SEXUAL-ORIENTATION"),
+    (["同性恋顾客"], "retail", "ART5-1G-SEXUAL-ORIENTATION"),
+    (["성소수자 고객"], "retail", "ART5-1G-SEXUAL-ORIENTATION"),
+    (["elettrice di destra"], "media", "ART5-1G-POLITICAL-OPINION"),
+    (["kiezer van de PVV", "stemt op links"], "general", "ART5-1G-POLITICAL-OPINION"),
+    (["siyasi görüşü solcu olan kişi"], "general", "ART5-1G-POLITICAL-OPINION"),
+    (["délégué syndical", "salarié"], "workplace", "ART5-1G-TRADE-UNION"),
+    (["członek związku zawodowego"], "workplace", "ART5-1G-TRADE-UNION"),
+    (["член профсоюза"], "manufacturing", "ART5-1G-TRADE-UNION"),
+    (["empleada aburrida", "empleada feliz"], "workplace", "ART5-1F-EMOTION-WORK-EDUCATION"),
+    (["gestresster Mitarbeiter"], "workplace", "ART5-1F-EMOTION-WORK-EDUCATION"),
+    (["生气的学生"], "education", "ART5-1F-EMOTION-WORK-EDUCATION"),
+    (["موظف غاضب"], "workplace", "ART5-1F-EMOTION-WORK-EDUCATION"),
+    (["sinirli öğrenci"], "education", "ART5-1F-EMOTION-WORK-EDUCATION"),
+    (["wygląda na złodzieja"], "retail", "ART5-1D-CRIME-PREDICTION"),
+    (["potentieel crimineel", "verdachte klant"], "retail", "ART5-1D-CRIME-PREDICTION"),
+    (["潜在罪犯"], "public_space", "ART5-1D-CRIME-PREDICTION"),
+    (["ciudadano poco fiable", "buen ciudadano"], "public_space", "ART5-1C-SOCIAL-SCORING"),
+    (["низкий социальный рейтинг"], "general", "ART5-1C-SOCIAL-SCORING"),
+]
+
+
+@pytest.mark.parametrize(("labels", "context", "rule_id"), PROHIBITED)
+def test_prohibited_requests_in_other_languages_are_denied(
+    labels: list[str], context: str, rule_id: str
+) -> None:
+    outcome = decide(request(labels, context=context))
+    assert outcome.decision == Decision.DENY, (labels, outcome.rules)
+    assert rule_id in fired(request(labels, context=context))
+
+
+@pytest.mark.parametrize(
+    ("labels", "categories"),
+    [
+        (["perro negro", "gato feliz"], ["animals"]),
+        (["schwarze Katze", "weiße Wand"], ["animals", "scenes"]),
+        (["vestido negro", "vestido blanco"], ["products"]),
+        (["红色连衣裙", "黑猫"], ["products"]),
+        (["счастливая собака"], ["animals"]),
+        (["mutlu köpek"], ["animals"]),
+    ],
+)
+def test_benign_requests_in_other_languages_are_not_denied(
+    labels: list[str], categories: list[str]
+) -> None:
+    """Nothing prohibited is found; what the screening cannot read goes to a person."""
+    outcome = decide(request(labels, purpose="product_tagging", categories=categories))
+    assert outcome.decision != Decision.DENY, (labels, outcome.rules)
+    assert {rule.id for rule in outcome.rules} <= {"GOV-UNREADABLE-TEXT"}
+
+
+def test_colour_words_deny_only_next_to_a_person() -> None:
+    assert decide(request(["pessoa negra"], categories=["people"])).decision == Decision.DENY
+    for thing in (["gato negro"], ["chat noir"], ["schwarzer Hund"]):
+        outcome = decide(request(thing, categories=["people", "animals"]))
+        assert outcome.decision != Decision.DENY, (thing, outcome.rules)
+
+
+def test_english_words_that_look_like_other_languages_are_untouched() -> None:
+    benign = request(
+        ["content moderation queue", "a customer holding a blanket", "chinos", "china teacup"],
+        purpose="product_tagging",
+        categories=["people", "products"],
+    )
+    assert decide(benign).decision == Decision.ALLOW
+
+
+def test_other_language_terms_fold_like_the_text() -> None:
+    assert wide_fold("Kızgın  İŞÇİ!") == "kizgin isci"
+    assert wide_fold("ZŁY pracownik") == "zly pracownik"
+    assert compile_other_language_term("مسلم").search(wide_fold("والمسلمون"))
+    assert compile_other_language_term("同性恋").search(wide_fold("他是同性恋者吗"))
+    assert not compile_other_language_term("gay").search(wide_fold("gayety"))
