@@ -349,7 +349,8 @@ def _other_language_findings(
     """Concepts found by the other-language lexicons (see ``OtherLanguageLexicon``).
 
     A text names a person when it holds a person word of any language; it is plainly about
-    a thing when it holds a thing word and no person word.
+    a thing when its English head word is a thing, or it holds a thing word and no person
+    word.
     """
     other = rulebook.other_languages
     if not other.concepts:
@@ -358,9 +359,9 @@ def _other_language_findings(
     names_person = bool(text.person_spans) or any(
         w.pattern.search(wide) for w in other.person_words
     )
-    names_thing = not names_person and (
-        text.subject == Subject.NON_PERSON
-        or any(w.pattern.search(wide) for w in other.non_person_words)
+    # An English thing as the head word wins ("Donna Karan handbag" is a handbag).
+    names_thing = text.subject == Subject.NON_PERSON or (
+        not names_person and any(w.pattern.search(wide) for w in other.non_person_words)
     )
     findings: list[Finding] = []
     for name, lexicon in other.concepts.items():

@@ -85,7 +85,15 @@ def test_colour_words_deny_only_next_to_a_person() -> None:
 
 def test_english_words_that_look_like_other_languages_are_untouched() -> None:
     benign = request(
-        ["content moderation queue", "a customer holding a blanket", "chinos", "china teacup"],
+        [
+            "content moderation queue",
+            "a customer holding a blanket",
+            "chinos",
+            "china teacup",
+            "homo sapiens skull",
+            "the din of the crowd",
+            "Donna Karan handbag",
+        ],
         purpose="product_tagging",
         categories=["people", "products"],
     )
