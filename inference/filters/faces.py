@@ -492,15 +492,28 @@ def _unresolved(face: FaceBox, width: int, height: int) -> bool:
 
 
 def merge_boxes(faces: Sequence[FaceBox], *, overlap: float = 0.3) -> list[FaceBox]:
-    """Union of overlapping boxes (IoU or containment above ``overlap``), best score kept."""
+    """Union of overlapping boxes (IoU or containment above ``overlap``), best score kept.
+
+    Greedy by score: each box joins the first group holding a box it overlaps, and the
+    groups' unions are merged again until none overlap. A group's hull is tested first: a
+    box outside it overlaps none of its members (the same result, without comparing the
+    thousands of raw boxes a low CenterFace threshold yields pair by pair).
+    """
     groups: list[list[FaceBox]] = []
+    hulls: list[tuple[int, int, int, int]] = []  # x0, y0, x1, y1 of each group
     for face in sorted(faces, key=lambda f: -f.score):
-        for group in groups:
+        right, bottom = face.x + face.w, face.y + face.h
+        for index, group in enumerate(groups):
+            x0, y0, x1, y1 = hulls[index]
+            if right <= x0 or x1 <= face.x or bottom <= y0 or y1 <= face.y:
+                continue
             if any(_overlaps(face, other, overlap) for other in group):
                 group.append(face)
+                hulls[index] = (min(x0, face.x), min(y0, face.y), max(x1, right), max(y1, bottom))
                 break
         else:
             groups.append([face])
+            hulls.append((face.x, face.y, right, bottom))
     merged = [_union(group) for group in groups]
     if len(merged) < len(faces) and len(merged) > 1:
         return merge_boxes(merged, overlap=overlap)

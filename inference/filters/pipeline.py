@@ -23,7 +23,7 @@ from inference.filters.decode import ImageRejected, decode_upload
 from inference.filters.filtered_image import FilteredImage, encode_png
 from inference.filters.manifest import new_manifest
 from inference.filters.metadata import strip_metadata
-from inference.filters.text_pii import find_pii
+from inference.filters.text_pii import EntityHit, find_pii
 from inference.filters.version import FILTER_VERSION, filter_config
 
 FACE_IN_PEOPLE_FREE_DATASET = "face found in a dataset declared without people"
@@ -231,8 +231,8 @@ def _redact_text(run: _Run, rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
         chosen = text_in_image.words_in_spans(
             spans, [(h.start, h.end, h.type) for h in hits], words
         )
-    for hit in hits:
-        manifest["entities"][hit.type] = manifest["entities"].get(hit.type, 0) + 1
+    for entity_type, count in _entity_counts(hits, spans, words, regions).items():
+        manifest["entities"][entity_type] = manifest["entities"].get(entity_type, 0) + count
     height, width = rgb.shape[:2]
     boxes = [
         obscure.grown_box(words[i].box, width, height, TEXT_REDACTION_PADDING)
@@ -242,6 +242,24 @@ def _redact_text(run: _Run, rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
     if boxes:
         run.act("text_redacted", regions=len(boxes), entities=sum(manifest["entities"].values()))
     return obscure.fill_boxes(rgb, boxes)
+
+
+def _entity_counts(
+    hits: list[EntityHit],
+    spans: list[tuple[int, int]],
+    words: list[text_in_image.OcrWord],
+    regions: list[text_in_image.OcrRegion],
+) -> dict[str, int]:
+    """Entities per type. When the whole page and some blocks were both read, the same text
+    may be read twice: each type counts as often as the reading that found it most."""
+    by_reading: dict[bool, dict[str, int]] = {True: {}, False: {}}
+    for hit in hits:
+        first = next((i for i, (s, e) in enumerate(spans) if s < hit.end and hit.start < e), None)
+        full_page = first is not None and regions[words[first].line[0]].full_page
+        counts = by_reading[full_page]
+        counts[hit.type] = counts.get(hit.type, 0) + 1
+    types = set(by_reading[True]) | set(by_reading[False])
+    return {t: max(by_reading[True].get(t, 0), by_reading[False].get(t, 0)) for t in types}
 
 
 def _finish(run: _Run, rgb: NDArray[np.uint8]) -> FilterOutcome:

@@ -6,7 +6,9 @@ tilted; each line's slope is fitted through its characters). Photos without such
 skip OCR entirely. Lines found are merged into blocks; each block is cropped, upscaled when
 its text is small, deskewed by its lines' median slope (Tesseract garbles lines tilted by
 5-10 degrees), and read by Tesseract with word-level boxes, mapped back to the image. When
-the candidates are too many or cover too much of the image, the whole image is read once.
+the candidates are too many or cover too much of the image (text on a photo, a busy
+scene), the whole image is read once *and* the blocks whose lines look most like text are
+read on their own as well: a full-page pass reads small text on a textured photo poorly.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from typing import Any
 
@@ -29,7 +31,11 @@ MIN_CHAR_HEIGHT = 6
 MAX_CHAR_HEIGHT_SHARE = 0.3  # of the image height
 MIN_CHARS_PER_LINE = 4
 MAX_HEIGHT_VARIATION = 0.25  # std / mean of character heights in a line
+MAX_INK_DEVIATION = 30.0  # grey levels from a line's median ink, for its strokes
 MAX_BLOCKS_BEFORE_FULL_PAGE = 8
+# With a full-page pass, the most text-like lines (this many: most characters in one ink)
+# are also read on their own, merged into blocks among themselves.
+EXTRA_LINES_WITH_FULL_PAGE = 12
 MAX_BLOCK_AREA_SHARE = 0.4
 OCR_TARGET_LINE_HEIGHT = 32
 OCR_TIMEOUT_S = 30
@@ -41,18 +47,31 @@ OCR_FULL_PAGE_CONFIG = "--oem 1 --psm 11"
 
 @dataclass(frozen=True)
 class TextLine:
-    """A text-like line: its axis-aligned box and its slope in degrees (y grows downward)."""
+    """A text-like line: its axis-aligned box, its slope in degrees (y grows downward) and
+    how many character candidates it holds."""
 
     box: Box
     angle: float
+    chars: int = MIN_CHARS_PER_LINE
+    # (x, y) of the pixels of its characters' stable regions: the text's own strokes.
+    strokes: NDArray[np.int32] | None = field(default=None, compare=False, repr=False)
+    # Spread (grey levels, std) of its characters' mean ink: printed text has one ink, a
+    # row of pebbles or leaves many.
+    ink_spread: float = 0.0
 
 
 @dataclass(frozen=True)
 class OcrRegion:
-    """A region to read and the angle its text is tilted by (0 for level text)."""
+    """A region to read, the angle its text is tilted by (0 for level text), and whether it
+    is the whole image read as a sparse page."""
 
     box: Box
     angle: float = 0.0
+    full_page: bool = False
+    # When set, this image is read instead of the photo: the strokes of the most text-like
+    # lines drawn black on white, which Tesseract reads far better than text on texture.
+    strokes_only: NDArray[np.uint8] | None = field(default=None, compare=False, repr=False)
+    line_height: float = 0.0  # known text height (px) on a full page; upscaled to read
 
 
 @dataclass(frozen=True)
@@ -92,13 +111,18 @@ def detect_text_lines(rgb: NDArray[np.uint8]) -> list[TextLine]:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     height = gray.shape[0]
     mser = cv2.MSER.create(delta=5, min_area=12, max_area=max(13, int(0.02 * gray.size)))
-    _, raw_boxes = mser.detectRegions(gray)
-    chars = [
-        (int(x), int(y), int(w), int(h))
-        for x, y, w, h in raw_boxes
-        if MIN_CHAR_HEIGHT <= h <= MAX_CHAR_HEIGHT_SHARE * height and 0.1 <= w / h <= 2.0
-    ]
-    return [line for line in _group_lines(_dedupe(chars)) if line is not None]
+    regions, raw_boxes = mser.detectRegions(gray)
+    strokes: dict[Box, tuple[NDArray[np.int32], float]] = {}
+    chars = []
+    for points, (x, y, w, h) in zip(regions, raw_boxes, strict=True):
+        if MIN_CHAR_HEIGHT <= h <= MAX_CHAR_HEIGHT_SHARE * height and 0.1 <= w / h <= 2.0:
+            box = (int(x), int(y), int(w), int(h))
+            chars.append(box)
+            if box not in strokes:
+                pixels = np.asarray(points, dtype=np.int32)
+                ink = float(gray[pixels[:, 1], pixels[:, 0]].mean())
+                strokes[box] = (pixels, ink)
+    return [line for line in _group_lines(_dedupe(chars), strokes) if line is not None]
 
 
 def _dedupe(boxes: list[Box]) -> list[Box]:
@@ -109,7 +133,10 @@ def _dedupe(boxes: list[Box]) -> list[Box]:
     return sorted(kept)
 
 
-def _group_lines(chars: list[Box]) -> list[TextLine | None]:
+Strokes = dict[Box, tuple[NDArray[np.int32], float]]
+
+
+def _group_lines(chars: list[Box], strokes: Strokes) -> list[TextLine | None]:
     used = [False] * len(chars)
     lines: list[TextLine | None] = []
     for i, first in enumerate(chars):
@@ -125,7 +152,7 @@ def _group_lines(chars: list[Box]) -> list[TextLine | None]:
             if _continues_line(members[-1], chars[j]):
                 members.append(chars[j])
                 used[j] = True
-        lines.append(_line_box(members))
+        lines.append(_line_box(members, strokes))
     return lines
 
 
@@ -139,14 +166,31 @@ def _continues_line(last: Box, char: Box) -> bool:
     return overlap >= 0.7 * min(last[3], char[3])
 
 
-def _line_box(members: list[Box]) -> TextLine | None:
+def _line_box(members: list[Box], strokes: Strokes) -> TextLine | None:
     heights = np.array([m[3] for m in members], dtype=np.float64)
     if len(members) < MIN_CHARS_PER_LINE or heights.std() / heights.mean() > MAX_HEIGHT_VARIATION:
         return None
     x0, y0 = min(m[0] for m in members), min(m[1] for m in members)
     x1 = max(m[0] + m[2] for m in members)
     y1 = max(m[1] + m[3] for m in members)
-    return TextLine((x0, y0, x1 - x0, y1 - y0), _slope_degrees(members))
+    inks = np.array([strokes[m][1] for m in members if m in strokes] or [0.0])
+    # The strokes kept are those in the line's own ink (within MAX_INK_DEVIATION of its
+    # median): a pebble of another shade beside a letter stays out.
+    points = np.concatenate(
+        [
+            strokes[m][0]
+            for m in members
+            if m in strokes and abs(strokes[m][1] - np.median(inks)) <= MAX_INK_DEVIATION
+        ]
+        or [np.empty((0, 2), dtype=np.int32)]
+    )
+    return TextLine(
+        (x0, y0, x1 - x0, y1 - y0),
+        _slope_degrees(members),
+        len(members),
+        points.astype(np.int32),
+        float(inks.std()),
+    )
 
 
 def _slope_degrees(members: list[Box]) -> float:
@@ -197,17 +241,50 @@ def _hull(a: Box, b: Box) -> Box:
 
 
 def ocr_plan(rgb: NDArray[np.uint8], lines: list[TextLine]) -> list[OcrRegion]:
-    """The regions to read (merged blocks with their tilt), or the whole image when they are
-    many or big."""
+    """The regions to read: the merged blocks with their tilt; or, when they are many or
+    big, the whole image plus blocks made of the ``EXTRA_LINES_WITH_FULL_PAGE`` lines that
+    hold the most character candidates."""
     height, width = rgb.shape[:2]
     blocks = merge_into_blocks([line.box for line in lines], width, height)
-    area = sum(b[2] * b[3] for b in blocks)
-    if len(blocks) > MAX_BLOCKS_BEFORE_FULL_PAGE or area > MAX_BLOCK_AREA_SHARE * width * height:
-        return [OcrRegion((0, 0, width, height), _block_angle(lines))]
-    return [
+    regions = [
         OcrRegion(block, _block_angle([line for line in lines if _inside(line.box, block)]))
         for block in blocks
     ]
+    area = sum(b[2] * b[3] for b in blocks)
+    if len(blocks) <= MAX_BLOCKS_BEFORE_FULL_PAGE and area <= MAX_BLOCK_AREA_SHARE * width * height:
+        return regions
+    page = OcrRegion((0, 0, width, height), _block_angle(lines), full_page=True)
+    best = sorted(lines, key=_text_likeness, reverse=True)[:EXTRA_LINES_WITH_FULL_PAGE]
+    extra = merge_into_blocks([line.box for line in best], width, height)
+    return [
+        page,
+        *(
+            OcrRegion(block, _block_angle([line for line in best if _inside(line.box, block)]))
+            for block in extra
+            if block[2] * block[3] < 0.9 * width * height
+        ),
+        OcrRegion(
+            page.box,
+            _block_angle(best),
+            full_page=True,
+            strokes_only=_strokes_image(rgb, best),
+            line_height=float(np.median([line.box[3] for line in best])),
+        ),
+    ]
+
+
+def _text_likeness(line: TextLine) -> float:
+    """More characters in one ink rank first: a line of print over a row of pebbles."""
+    return line.chars / (1.0 + line.ink_spread / 10.0)
+
+
+def _strokes_image(rgb: NDArray[np.uint8], lines: list[TextLine]) -> NDArray[np.uint8]:
+    """The lines' character strokes drawn black on a white page the size of ``rgb``."""
+    page = np.full(rgb.shape, 255, dtype=np.uint8)
+    for line in lines:
+        if line.strokes is not None and len(line.strokes):
+            page[line.strokes[:, 1], line.strokes[:, 0]] = 0
+    return page
 
 
 def _inside(box: Box, block: Box) -> bool:
@@ -239,9 +316,8 @@ def read_words(rgb: NDArray[np.uint8], regions: list[OcrRegion] | list[Box]) -> 
     """
     plan = [r if isinstance(r, OcrRegion) else OcrRegion(tuple(r)) for r in regions]  # type: ignore[arg-type]
     words: list[OcrWord] = []
-    full_page = len(plan) == 1 and plan[0].box[2:] == (rgb.shape[1], rgb.shape[0])
     for index, region in enumerate(plan):
-        words.extend(_read_region(rgb, region, index, full_page=full_page))
+        words.extend(_read_region(rgb, region, index, full_page=region.full_page))
     return words
 
 
@@ -252,8 +328,11 @@ def _read_region(
     from PIL import Image
 
     x, y, w, h = region.box
-    crop: NDArray[Any] = rgb[y : y + h, x : x + w]
-    factor = _upscale_factor(h, full_page=full_page, angle=region.angle)
+    source = rgb if region.strokes_only is None else region.strokes_only
+    crop: NDArray[Any] = source[y : y + h, x : x + w]
+    factor = _upscale_factor(
+        h, full_page=full_page, angle=region.angle, line_height=region.line_height
+    )
     if factor > 1.0:
         crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
     # ``to_crop`` maps reading coordinates back to the (scaled) crop: identity, or the
@@ -293,8 +372,13 @@ def _deskewed(crop: NDArray[Any], angle: float) -> tuple[NDArray[Any], NDArray[n
     return rotated, np.asarray(cv2.invertAffineTransform(matrix), dtype=np.float64)
 
 
-def _upscale_factor(region_height: int, *, full_page: bool, angle: float = 0.0) -> float:
+def _upscale_factor(
+    region_height: int, *, full_page: bool, angle: float = 0.0, line_height: float = 0.0
+) -> float:
     if full_page:
+        # A whole page is read as it is, unless its text is known to be small.
+        if line_height:
+            return float(min(3.0, max(1.0, OCR_TARGET_LINE_HEIGHT / line_height)))
         return 1.0
     # A block is about 2.6 line heights tall once grown; aim for OCR_TARGET_LINE_HEIGHT.
     # A tilted line's box is taller than the line by its run times the slope: a block's

@@ -177,3 +177,42 @@ def test_unknown_obscure_mode_is_quarantined(astronaut_png: bytes) -> None:
     outcome = filter_image(astronaut_png, obscure_mode="sunglasses")
     assert outcome.status == "quarantined"
     assert "unknown obscure mode" in outcome.reason
+
+
+def _reference_merge(faces: list[FaceBox], overlap: float = 0.3) -> list[FaceBox]:
+    """The merge rule written plainly: greedy by score, a box joins the first group holding
+    a box it overlaps, unions merged again until none overlap."""
+    from inference.filters.faces import _overlaps, _union
+
+    groups: list[list[FaceBox]] = []
+    for face in sorted(faces, key=lambda f: -f.score):
+        for group in groups:
+            if any(_overlaps(face, other, overlap) for other in group):
+                group.append(face)
+                break
+        else:
+            groups.append([face])
+    merged = [_union(group) for group in groups]
+    if len(merged) < len(faces) and len(merged) > 1:
+        return _reference_merge(merged, overlap)
+    return sorted(merged, key=lambda f: (f.y, f.x))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_merge_boxes_matches_the_plain_rule(seed: int) -> None:
+    """The hull shortcut in ``merge_boxes`` changes its speed, never its result: thousands of
+    raw boxes clustered like a low-threshold detector's, merged both ways."""
+    from inference.filters.faces import merge_boxes
+
+    rng = np.random.default_rng(seed)
+    boxes = []
+    for _ in range(int(rng.integers(1, 12))):
+        cx, cy, size = rng.uniform(0, 640), rng.uniform(0, 480), rng.uniform(8, 200)
+        for _ in range(int(rng.integers(1, 200))):
+            w = max(2, int(size * rng.uniform(0.6, 1.4)))
+            h = max(2, int(w * rng.uniform(0.8, 1.6)))
+            x = int(cx + rng.normal(0, size / 3) - w / 2)
+            y = int(cy + rng.normal(0, size / 3) - h / 2)
+            score = round(float(rng.uniform(0.05, 1.0)), 3)
+            boxes.append(FaceBox(x, y, w, h, score, (str(rng.choice(["yunet", "centerface"])),)))
+    assert merge_boxes(boxes) == _reference_merge(boxes)

@@ -175,3 +175,48 @@ def test_tilted_text_is_deskewed_read_and_blanked(angle: int) -> None:
     text = pytesseract.image_to_string(filtered.resize((1440, 600)))
     assert "ruth" not in text.lower()
     assert "baker" not in text.lower()
+
+
+def _text_on_gravel(lines: list[str], size: int = 40) -> np.ndarray:
+    """Dark serif text printed straight onto a photo of gravel (no card behind it)."""
+    from PIL import ImageDraw
+    from skimage import data as skdata
+
+    from tests.inference.conftest import font, resize_long_side
+
+    gravel = resize_long_side(np.stack([skdata.gravel()] * 3, axis=-1), 800)[:480]
+    page = Image.fromarray(np.ascontiguousarray(gravel))
+    draw = ImageDraw.Draw(page)
+    for i, line in enumerate(lines):
+        draw.text((80, 100 + int(size * 1.7) * i), line, fill=(20, 20, 20), font=font(size))
+    return np.asarray(page)
+
+
+def test_busy_photo_reads_the_whole_page_and_the_best_lines_strokes() -> None:
+    from inference.filters import text_in_image
+
+    rgb = _text_on_gravel(["Card 5515 4292 3667 5979", "Total weight twelve kilograms"])
+    lines = text_in_image.detect_text_lines(rgb)
+    plan = text_in_image.ocr_plan(rgb, lines)
+    assert len(lines) > text_in_image.MAX_BLOCKS_BEFORE_FULL_PAGE  # the gravel is busy
+    assert plan[0].full_page
+    assert plan[0].strokes_only is None
+    strokes = plan[-1].strokes_only
+    assert strokes is not None
+    assert plan[-1].full_page
+    assert set(np.unique(strokes)) == {0, 255}  # strokes drawn black on white, nothing else
+    assert (strokes == 0).mean() < 0.1
+
+
+def test_number_printed_straight_on_a_busy_photo_is_blanked() -> None:
+    rgb = _text_on_gravel(["Card 5515 4292 3667 5979", "Total weight twelve kilograms"])
+    outcome = filter_image(encode(rgb))
+    assert outcome.status == "ok", outcome.reason
+    # OCR reads part of the number on this texture; any number entity blanks the whole run.
+    assert {"CREDIT_CARD", "PHONE_NUMBER", "IBAN_CODE"} & set(outcome.manifest["entities"])
+    filtered = outcome.image.image  # type: ignore[union-attr]
+    for view in (filtered, filtered.convert("L").point(lambda v: 0 if v < 60 else 255)):
+        text = pytesseract.image_to_string(view.resize((1600, 960)), config="--psm 11")
+        digits = "".join(c for c in text if c.isdigit())
+        assert "5515" not in digits
+        assert "5979" not in digits
