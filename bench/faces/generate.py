@@ -29,6 +29,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
+from bench.frozen import fingerprint
+
 RGB = NDArray[np.uint8]
 FloatArray = NDArray[Any]
 Corners = list[tuple[float, float]]
@@ -584,6 +586,7 @@ def split_manifest(split: str) -> dict[str, Any]:
     for image in iter_split(split):
         images[image.key] = {
             "sha256": image.sha256(),
+            "fingerprint": fingerprint(image.pixels),
             "faces": [[[round(x, 2), round(y, 2)] for x, y in c] for c in image.faces],
         }
     return {"split": split, "seed": SPLITS[split], "canvas": list(CANVAS), "images": images}

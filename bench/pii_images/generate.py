@@ -24,6 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
+from bench.frozen import fingerprint
+
 RGB = NDArray[np.uint8]
 SPLITS = {"tune": 7_2026_11_27, "heldout": 7_2026_11_28}
 IMAGES_PER_SPLIT = 80
@@ -347,6 +349,7 @@ def split_manifest(split: str) -> dict[str, Any]:
     for image in iter_split(split):
         images[image.key] = {
             "sha256": image.sha256(),
+            "fingerprint": fingerprint(image.pixels),
             "font": image.font,
             "size": image.size,
             "angle": image.angle,
