@@ -1,0 +1,48 @@
+"""The third blind held-out policy corpus is frozen: written before the engine was tuned on it.
+
+Its hash is fixed here so that an edit to the corpus (to make the engine look better) shows
+up as a failing test and a visible change in review.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from governance.taxonomy import DATA_CATEGORIES, DEPLOYMENT_CONTEXTS, TASKS
+
+CORPUS = Path(__file__).parent / "corpus" / "heldout_blind_v3.jsonl"
+CORPUS_SHA256 = "7a7daf8f84e9e97f39ad2d7a1043471e12dcf5f267c98ea3fb2e21f8f8278137"
+DECISIONS = {"allow", "require_approval", "deny"}
+
+
+def _rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_corpus_is_frozen() -> None:
+    assert hashlib.sha256(CORPUS.read_bytes()).hexdigest() == CORPUS_SHA256
+
+
+def test_corpus_rows_follow_the_policy_check_contract() -> None:
+    rows = _rows()
+    assert len(rows) >= 200
+    assert len({row["id"] for row in rows}) == len(rows)
+    for row in rows:
+        assert row["deployment_context"] in DEPLOYMENT_CONTEXTS, row["id"]
+        assert row["task"] in TASKS, row["id"]
+        assert set(row["data_categories"]) <= set(DATA_CATEGORIES), row["id"]
+        assert 2 <= len(row["labels"]) <= 20, row["id"]
+        assert isinstance(row["purpose"], str), row["id"]
+        assert row["purpose"], row["id"]
+        assert row["expected"] in DECISIONS, row["id"]
+        assert row["note"], row["id"]
+
+
+def test_corpus_covers_every_context_task_and_decision() -> None:
+    rows = _rows()
+    assert {row["deployment_context"] for row in rows} == set(DEPLOYMENT_CONTEXTS)
+    assert {row["task"] for row in rows} == set(TASKS)
+    assert {row["expected"] for row in rows} == DECISIONS
