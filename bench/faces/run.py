@@ -197,7 +197,7 @@ def evaluate(
         if progress:
             print(f"  {image.key}", end="\r", file=sys.stderr, flush=True)
     if rounded:
-        print(rounding_note(rounded, checked))
+        print(("\n" if progress else "") + rounding_note(rounded, checked))
     return results
 
 

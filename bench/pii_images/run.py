@@ -115,8 +115,15 @@ class EntityTally:
     leaked: int = 0
 
 
-def evaluate(split: str, *, verify: bool = True, progress: bool = True) -> dict[str, object]:
-    """Tallies per entity type, per condition (angle, size, contrast) and benign words."""
+def evaluate(
+    split: str,
+    *,
+    verify: bool = True,
+    progress: bool = True,
+    contrasts: Sequence[str] | None = None,
+) -> dict[str, object]:
+    """Tallies per entity type, per condition (angle, size, contrast) and benign words;
+    ``contrasts`` limits the run to images of those contrasts (e.g. ``["on_photo"]``)."""
     from inference.filters import filter_image
 
     frozen = _frozen_entries() if split == "heldout" and verify else {}
@@ -127,6 +134,8 @@ def evaluate(split: str, *, verify: bool = True, progress: bool = True) -> dict[
     quarantined = 0
     misses: list[str] = []
     for image in iter_split(split):
+        if contrasts is not None and image.contrast not in contrasts:
+            continue
         if frozen:
             try:
                 match = check(image.key, image.sha256(), image.pixels, frozen.get(image.key, {}))
@@ -168,7 +177,7 @@ def evaluate(split: str, *, verify: bool = True, progress: bool = True) -> dict[
         if progress:
             print(f"  {image.key}", end="\r", file=sys.stderr, flush=True)
     if rounded:
-        print(rounding_note(rounded, checked))
+        print(("\n" if progress else "") + rounding_note(rounded, checked))
     return {
         "by_type": dict(by_type),
         "by_condition": dict(by_condition),
