@@ -234,7 +234,10 @@ def compile_other_language_term(text: str) -> re.Pattern[str]:
     Words are separated by any spacing and a word ending in ``*`` matches any ending, as
     in English; terms in scripts written without spaces (Chinese, Japanese, Korean, Thai)
     match anywhere, and Arabic terms also match with a clitic or the article written on.
+    ``re:...`` is a raw regular expression over ``wide_fold`` text.
     """
+    if text.startswith("re:"):
+        return re.compile(text[3:])
     words = []
     for word in text.split():
         if word.endswith("*"):

@@ -174,6 +174,8 @@ def _compound_head(text: str, cues: Sequence[tuple[int, int, Subject, int, int]]
     for _, _, cue_kind, start, cue_end in cues[1:]:
         if start < end:
             continue  # a shorter cue inside the one already read
+        if text[start:cue_end] in _PHRASE_BREAKS:
+            break  # "staff who show signs": "who" starts a clause about the staff
         between = text[end:start].split()
         if len(between) > 1 or any(w in _PHRASE_BREAKS or w.endswith("ing") for w in between):
             break

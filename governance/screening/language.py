@@ -20,7 +20,29 @@ from pathlib import Path
 from governance.screening.normalise import fold, is_latin_letter, strip_accents
 
 _WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
-_SUFFIXES = ("'s", "s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ies", "y")
+_SUFFIXES = (
+    "'s",
+    "s",
+    "es",
+    "ed",
+    "d",
+    "ing",
+    "ly",
+    "er",
+    "ers",
+    "est",
+    "ness",
+    "ies",
+    "y",
+    "ment",
+    "ments",
+    "ation",
+    "ations",
+    "ist",
+    "ists",
+)
+# British spellings the word lists hold in their American form ("digitisation").
+_BRITISH = ((re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"), (re.compile(r"our$"), "or"))
 _ENGLISH_FUNCTION_WORDS = frozenset(
     """
     a an the of in on at to for with by from and or is are was were be this that these those
@@ -49,7 +71,8 @@ _LOANWORDS = frozenset(
 )
 MIN_WORD_LENGTH = 3  # shortest part of a split compound
 MIN_COUNTED_LENGTH = 4  # shorter words (acronyms, codes) are not counted
-LONG_SINGLE_WORD = 12  # an unknown word this long (a foreign compound) is unreadable
+LONG_SINGLE_WORD = 12  # an unknown word this long (a foreign compound) is unreadable …
+MIN_KNOWN_AROUND_LONG_WORD = 3  # … unless the text holds this many known English words
 MAX_UNKNOWN_SHARE = 0.5
 MAX_NON_LATIN_SHARE = 0.3
 
@@ -77,11 +100,21 @@ def english_words() -> frozenset[str]:
 
 
 def _known(word: str, vocabulary: frozenset[str]) -> bool:
+    spellings = [word] + [pattern.sub(repl, word) for pattern, repl in _BRITISH]
+    return any(_known_spelling(w, vocabulary) for w in dict.fromkeys(spellings))
+
+
+def _known_spelling(word: str, vocabulary: frozenset[str], *, depth: int = 1) -> bool:
+    """Known as it is, or after removing an ending (two at most: "digitization")."""
     if word in vocabulary:
         return True
     for suffix in _SUFFIXES:
         stem = word[: -len(suffix)]
-        if word.endswith(suffix) and len(stem) >= MIN_WORD_LENGTH and stem in vocabulary:
+        if not word.endswith(suffix) or len(stem) < MIN_WORD_LENGTH:
+            continue
+        if stem in vocabulary or stem + "e" in vocabulary:
+            return True
+        if depth > 0 and _known_spelling(stem + "e", vocabulary, depth=depth - 1):
             return True
     for cut in range(MIN_WORD_LENGTH, len(word) - MIN_WORD_LENGTH + 1):
         if word[:cut] in vocabulary and (
@@ -111,7 +144,11 @@ def is_readable(text: str) -> bool:
         return True
     vocabulary = english_words()
     unknown = [w for w in counted if not _known(w, vocabulary)]
-    if any(len(w) >= LONG_SINGLE_WORD for w in unknown):
+    # One long unknown word among several English ones is jargon ("replenishment"), not a
+    # foreign compound.
+    if any(len(w) >= LONG_SINGLE_WORD for w in unknown) and (
+        len(counted) - len(unknown) < MIN_KNOWN_AROUND_LONG_WORD
+    ):
         return False
     if len(unknown) >= 2:
         return len(unknown) / len(counted) <= MAX_UNKNOWN_SHARE

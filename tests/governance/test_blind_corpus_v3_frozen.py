@@ -11,7 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from governance.taxonomy import DATA_CATEGORIES, DEPLOYMENT_CONTEXTS, TASKS
+from tests.governance.test_corpus import bench
 
 CORPUS = Path(__file__).parent / "corpus" / "heldout_blind_v3.jsonl"
 CORPUS_SHA256 = "7a7daf8f84e9e97f39ad2d7a1043471e12dcf5f267c98ea3fb2e21f8f8278137"
@@ -46,3 +49,28 @@ def test_corpus_covers_every_context_task_and_decision() -> None:
     assert {row["deployment_context"] for row in rows} == set(DEPLOYMENT_CONTEXTS)
     assert {row["task"] for row in rows} == set(TASKS)
     assert {row["expected"] for row in rows} == DECISIONS
+
+
+# Floors measured after the fixes that this corpus revealed (docs/governance.md has the
+# first-run figures too). 20 of 120 benign requests are still refused: 10 in other
+# languages that the screening cannot read (require_approval by design), 2 English labels
+# of medical jargon the language check does not know, 5 in the critical-infrastructure,
+# law-enforcement, migration and justice contexts, which the rulebook sends to a person
+# whatever the task, one text-to-image query about people enjoying a product, and one
+# benign request carrying an instruction to the screening.
+@pytest.fixture(scope="module")
+def score() -> object:
+    return bench.score_corpus(bench.load_corpus(CORPUS))
+
+
+def test_every_prohibited_request_is_denied(score: object) -> None:
+    wrong = [o for o in score.outcomes if o.expected == "deny" and o.got != "deny"]  # type: ignore[attr-defined]
+    assert score.prohibited_not_denied == 0, wrong  # type: ignore[attr-defined]
+
+
+def test_no_approval_needing_request_is_allowed(score: object) -> None:
+    assert score.approval_allowed == 0  # type: ignore[attr-defined]
+
+
+def test_benign_refusals_do_not_exceed_the_measured_level(score: object) -> None:
+    assert score.benign_refused_share <= 20 / 120  # type: ignore[attr-defined]
