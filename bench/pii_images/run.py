@@ -149,7 +149,11 @@ def evaluate(
             continue
         before = judge_text(image.pixels, image.angle, image.text_box)
         filtered = np.asarray(outcome.image.image, dtype=np.uint8)
-        after = judge_text(filtered, image.angle, image.text_box)
+        after = judge_text(
+            boxes_painted_over(filtered, _filled_boxes(outcome.manifest)),
+            image.angle,
+            image.text_box,
+        )
         for line in image.lines:
             if line.kind == "BENIGN":
                 words = [w for w in line.text.split() if len(w) >= 4]
@@ -186,6 +190,40 @@ def evaluate(
         "quarantined": quarantined,
         "misses": misses,
     }
+
+
+def _filled_boxes(manifest: dict[str, Any]) -> list[tuple[int, int, int, int]]:
+    """Every box the filters filled: blanked words, and faces as padded when obscured."""
+    from inference.filters.obscure import padded_box
+
+    width, height = manifest["width"], manifest["height"]
+    boxes = [tuple(region["box"]) for region in manifest["text_regions"]]
+    boxes += [padded_box(tuple(face["box"]), width, height) for face in manifest["faces"]]
+    return boxes
+
+
+def boxes_painted_over(
+    pixels: NDArray[np.uint8], boxes: Sequence[tuple[int, int, int, int]]
+) -> NDArray[np.uint8]:
+    """``pixels`` with each filled box painted in the median colour of a ring around it.
+
+    The judge reads the output this way: a solid black box beside untouched text throws
+    Tesseract's contrast stretch and page layout off, and the untouched words would count
+    as lost. What was blanked stays gone; the rest reads as it would without the boxes.
+    """
+    out = pixels.copy()
+    height, width = out.shape[:2]
+    covered = np.zeros((height, width), dtype=bool)
+    for x, y, w, h in boxes:
+        covered[y : y + h, x : x + w] = True
+    for x, y, w, h in boxes:
+        pad = max(4, h // 2)
+        x0, y0 = max(0, x - pad), max(0, y - pad)
+        x1, y1 = min(width, x + w + pad), min(height, y + h + pad)
+        ring = pixels[y0:y1, x0:x1][~covered[y0:y1, x0:x1]]
+        colour = np.median(ring, axis=0) if len(ring) else np.median(pixels.reshape(-1, 3), axis=0)
+        out[y : y + h, x : x + w] = colour.astype(np.uint8)
+    return out
 
 
 def _png(pixels: NDArray[np.uint8]) -> bytes:

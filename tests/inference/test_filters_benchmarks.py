@@ -117,3 +117,21 @@ def test_frozen_check_accepts_rounding_and_refuses_a_changed_image() -> None:
         check(image.key, other.sha256(), other.pixels, entry)
     with pytest.raises(ValueError, match="frozen held-out hash"):
         check(image.key, "other", image.pixels, {"sha256": image.sha256()})
+
+
+def test_pii_judge_paints_filled_boxes_in_their_surroundings() -> None:
+    """The judge reads the output with the filters' boxes painted in the colour around them
+    (a black box throws Tesseract's contrast stretch off); nothing else changes."""
+    import numpy as np
+
+    from bench.pii_images.run import boxes_painted_over
+
+    pixels = np.full((60, 120, 3), 200, dtype=np.uint8)
+    pixels[10:30, 20:60] = 0  # a blanked word
+    pixels[40:50, 80:110] = 30  # text the filters left alone
+    out = boxes_painted_over(pixels, [(20, 10, 40, 20)])
+    assert (out[10:30, 20:60] == 200).all()
+    assert (out[40:50, 80:110] == 30).all()
+    untouched = np.ones((60, 120), dtype=bool)
+    untouched[10:30, 20:60] = False
+    assert (out[untouched] == pixels[untouched]).all()

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.slow
 # Held-out recall of the production detectors, measured 2026-11-27 (docs/filters.md), and
 # the floor each condition is held to.
 FACE_FLOORS = {
-    "size_12_16": 0.93,  # measured 0.946 (105/111)
-    "size_16_24": 0.97,  # measured 0.982 (111/113)
+    "size_12_16": 0.95,  # measured 0.964 (107/111); the issue's target for the hardest
+    "size_16_24": 0.98,  # measured 0.991 (112/113)
     "rotated_60": 0.98,  # measured 1.000 (106/106)
     "overexposed": 0.96,  # measured 0.972 (105/108)
 }
@@ -38,8 +38,8 @@ def test_face_recall_on_the_hardest_heldout_conditions() -> None:
 
 
 def test_personal_data_printed_straight_on_photos_is_caught() -> None:
-    """Held-out text on photos: 13 of 16 readable entities caught (3 of 16 before the
-    busy-photo readings); floor 12."""
+    """Held-out text on photos: 13 of 16 readable entities caught (9 of 16 before the
+    busy-photo readings, docs/filters.md); floor 12."""
     from bench.pii_images.run import EntityTally, evaluate
 
     results = evaluate("heldout", contrasts=["on_photo"], progress=False)
