@@ -26,6 +26,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 Box = tuple[int, int, int, int]
+# Each character candidate's pixels (x, y) and their mean grey level.
+Strokes = dict[Box, tuple[NDArray[np.int32], float]]
 
 MIN_CHAR_HEIGHT = 6
 MAX_CHAR_HEIGHT_SHARE = 0.3  # of the image height
@@ -112,7 +114,7 @@ def detect_text_lines(rgb: NDArray[np.uint8]) -> list[TextLine]:
     height = gray.shape[0]
     mser = cv2.MSER.create(delta=5, min_area=12, max_area=max(13, int(0.02 * gray.size)))
     regions, raw_boxes = mser.detectRegions(gray)
-    strokes: dict[Box, tuple[NDArray[np.int32], float]] = {}
+    strokes: Strokes = {}
     chars = []
     for points, (x, y, w, h) in zip(regions, raw_boxes, strict=True):
         if MIN_CHAR_HEIGHT <= h <= MAX_CHAR_HEIGHT_SHARE * height and 0.1 <= w / h <= 2.0:
@@ -131,9 +133,6 @@ def _dedupe(boxes: list[Box]) -> list[Box]:
         if not any(all(abs(a - b) <= 3 for a, b in zip(box, k, strict=True)) for k in kept):
             kept.append(box)
     return sorted(kept)
-
-
-Strokes = dict[Box, tuple[NDArray[np.int32], float]]
 
 
 def _group_lines(chars: list[Box], strokes: Strokes) -> list[TextLine | None]:
@@ -174,13 +173,14 @@ def _line_box(members: list[Box], strokes: Strokes) -> TextLine | None:
     x1 = max(m[0] + m[2] for m in members)
     y1 = max(m[1] + m[3] for m in members)
     inks = np.array([strokes[m][1] for m in members if m in strokes] or [0.0])
+    line_ink = float(np.median(inks))
     # The strokes kept are those in the line's own ink (within MAX_INK_DEVIATION of its
     # median): a pebble of another shade beside a letter stays out.
     points = np.concatenate(
         [
             strokes[m][0]
             for m in members
-            if m in strokes and abs(strokes[m][1] - np.median(inks)) <= MAX_INK_DEVIATION
+            if m in strokes and abs(strokes[m][1] - line_ink) <= MAX_INK_DEVIATION
         ]
         or [np.empty((0, 2), dtype=np.int32)]
     )
@@ -242,8 +242,8 @@ def _hull(a: Box, b: Box) -> Box:
 
 def ocr_plan(rgb: NDArray[np.uint8], lines: list[TextLine]) -> list[OcrRegion]:
     """The regions to read: the merged blocks with their tilt; or, when they are many or
-    big, the whole image plus blocks made of the ``EXTRA_LINES_WITH_FULL_PAGE`` lines that
-    hold the most character candidates."""
+    big, the whole image, blocks made of the ``EXTRA_LINES_WITH_FULL_PAGE`` most text-like
+    lines, and those lines' strokes drawn on a white page."""
     height, width = rgb.shape[:2]
     blocks = merge_into_blocks([line.box for line in lines], width, height)
     regions = [
@@ -317,13 +317,11 @@ def read_words(rgb: NDArray[np.uint8], regions: list[OcrRegion] | list[Box]) -> 
     plan = [r if isinstance(r, OcrRegion) else OcrRegion(tuple(r)) for r in regions]  # type: ignore[arg-type]
     words: list[OcrWord] = []
     for index, region in enumerate(plan):
-        words.extend(_read_region(rgb, region, index, full_page=region.full_page))
+        words.extend(_read_region(rgb, region, index))
     return words
 
 
-def _read_region(
-    rgb: NDArray[np.uint8], region: OcrRegion, index: int, *, full_page: bool
-) -> list[OcrWord]:
+def _read_region(rgb: NDArray[np.uint8], region: OcrRegion, index: int) -> list[OcrWord]:
     import pytesseract
     from PIL import Image
 
@@ -331,7 +329,7 @@ def _read_region(
     source = rgb if region.strokes_only is None else region.strokes_only
     crop: NDArray[Any] = source[y : y + h, x : x + w]
     factor = _upscale_factor(
-        h, full_page=full_page, angle=region.angle, line_height=region.line_height
+        h, full_page=region.full_page, angle=region.angle, line_height=region.line_height
     )
     if factor > 1.0:
         crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
@@ -343,7 +341,7 @@ def _read_region(
     data: dict[str, list[Any]] = pytesseract.image_to_data(
         Image.fromarray(np.ascontiguousarray(crop, dtype=np.uint8)),
         lang="eng",
-        config=OCR_FULL_PAGE_CONFIG if full_page else OCR_CONFIG,
+        config=OCR_FULL_PAGE_CONFIG if region.full_page else OCR_CONFIG,
         output_type=pytesseract.Output.DICT,
         timeout=OCR_TIMEOUT_S,
     )
