@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from governance import taxonomy
+from governance.purposes import MAX_PURPOSE_CHARS, MatchedBy, PurposeMatch, match_purpose, spelling
 from governance.rulebook import Clause, Rule, Rulebook, RuleDecision, default_rulebook
-from governance.screening import ScreeningResult, screen
+from governance.screening import Finding, ScreeningResult, Source, screen
+from governance.screening.meaning import ScreeningUnavailable
 
 REQUIRED_FIELDS = (
     "purpose",
@@ -50,6 +52,12 @@ class PolicyRequest:
     data_categories: tuple[str, ...]
     purpose_description: str = ""
     queries: tuple[str, ...] = ()
+    # How ``purpose`` was found from what the request said; None: given as a taxonomy code.
+    purpose_match: PurposeMatch | None = None
+
+    @property
+    def purpose_is_code(self) -> bool:
+        return self.purpose_match is None or self.purpose_match.matched_by == MatchedBy.CODE
 
 
 @dataclass(frozen=True)
@@ -65,8 +73,11 @@ class PolicyDecision:
     decision: Decision
     rules: tuple[FiredRule, ...]
     policy_version: str
+    # Set when the request's purpose was not a taxonomy code: which purpose it was taken for.
+    purpose: PurposeMatch | None = None
 
     def as_dict(self) -> dict[str, object]:
+        extra = {"purpose": self.purpose.as_dict()} if self.purpose is not None else {}
         return {
             "decision": self.decision.value,
             "rules": [
@@ -79,6 +90,7 @@ class PolicyDecision:
                 for rule in self.rules
             ],
             "policy_version": self.policy_version,
+            **extra,
         }
 
 
@@ -122,12 +134,7 @@ def parse_request(raw: Mapping[str, object]) -> PolicyRequest:
             f"unknown field(s): {', '.join(unknown)} (accepted: "
             f"{', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})"
         )
-    purpose_raw = raw["purpose"]
-    purpose = taxonomy.canonical_purpose(purpose_raw) if isinstance(purpose_raw, str) else None
-    if purpose is None:
-        raise RequestInvalid(
-            f"purpose {purpose_raw!r} is not a purpose code of taxonomy {taxonomy.TAXONOMY_VERSION}"
-        )
+    purpose_match = _purpose(raw["purpose"])
     context = _choice(raw, "deployment_context", taxonomy.DEPLOYMENT_CONTEXTS)
     task = _choice(raw, "task", taxonomy.TASKS)
     labels = _texts(raw, "labels", MAX_LABELS)
@@ -155,7 +162,8 @@ def parse_request(raw: Mapping[str, object]) -> PolicyRequest:
             f"purpose_description is longer than {MAX_DESCRIPTION_CHARS} characters"
         )
     return PolicyRequest(
-        purpose=purpose,
+        purpose=purpose_match.code or spelling(purpose_match.given),
+        purpose_match=purpose_match,
         deployment_context=context,
         task=task,
         labels=labels,
@@ -163,6 +171,22 @@ def parse_request(raw: Mapping[str, object]) -> PolicyRequest:
         purpose_description=description,
         queries=queries,
     )
+
+
+def _purpose(value: object) -> PurposeMatch:
+    """The taxonomy purpose a request's ``purpose`` stands for (``governance.purposes``)."""
+    if not isinstance(value, str) or not value.strip():
+        raise RequestInvalid(
+            f"purpose must be a non-empty string: a purpose code of taxonomy "
+            f"{taxonomy.TAXONOMY_VERSION}, e.g. product_tagging"
+        )
+    if len(value) > MAX_PURPOSE_CHARS:
+        raise RequestInvalid(f"purpose is longer than {MAX_PURPOSE_CHARS} characters")
+    try:
+        return match_purpose(value.strip(), model=default_rulebook().screening.model)
+    except ScreeningUnavailable:
+        # Nothing is matched by meaning; the screening reports itself unavailable too.
+        return PurposeMatch(given=value.strip(), code=None, matched_by=MatchedBy.UNMATCHED)
 
 
 def _clause_evidence(
@@ -216,14 +240,23 @@ def _fire(rule: Rule, request: PolicyRequest, screening: ScreeningResult) -> Fir
 
 
 def screen_request(request: PolicyRequest, rulebook: Rulebook) -> ScreeningResult:
-    return screen(
+    """Screen the request's texts; a purpose that is not a taxonomy code is screened by its
+    own words too, and one that matches no taxonomy purpose is reported as unlisted."""
+    match = request.purpose_match
+    own_words = match.words if match is not None and not request.purpose_is_code else ""
+    result = screen(
         labels=request.labels,
         queries=request.queries,
         description=request.purpose_description,
+        purpose_words=own_words,
         task=request.task,
         data_categories=request.data_categories,
         rulebook=rulebook,
     )
+    if match is not None and match.matched_by == MatchedBy.UNMATCHED:
+        unlisted = Finding("unlisted_purpose", match.given, Source.PURPOSE, "not in the taxonomy")
+        result = ScreeningResult(findings=(*result.findings, unlisted))
+    return result
 
 
 def decide(request: PolicyRequest, *, rulebook: Rulebook | None = None) -> PolicyDecision:
@@ -244,4 +277,5 @@ def decide(request: PolicyRequest, *, rulebook: Rulebook | None = None) -> Polic
         decision=decision,
         rules=tuple(rule for _, rule in fired),
         policy_version=rulebook.version,
+        purpose=None if request.purpose_is_code else request.purpose_match,
     )

@@ -59,6 +59,244 @@ PURPOSES: MappingProxyType[str, str] = MappingProxyType(
     }
 )
 
+# Other ways people name each purpose. They are not aliases: a purpose code that is not in
+# the taxonomy is matched by meaning against the codes, their descriptions and these phrases
+# (``governance.purposes``), and the request is also screened by the purpose's own words.
+PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "product_tagging": (
+            "catalogue enrichment",
+            "product attribute extraction",
+            "product classification",
+            "e-commerce image tagging",
+            "stock photo tagging",
+            "listing photo tagging",
+            "fashion tagging",
+            "image labelling of merchandise",
+        ),
+        "inventory": (
+            "shelf auditing",
+            "stock level monitoring",
+            "warehouse stock count",
+            "out of stock detection",
+            "planogram compliance",
+            "pallet counting",
+        ),
+        "quality_inspection": (
+            "visual quality control",
+            "damage assessment of goods",
+            "packaging inspection",
+            "weld inspection",
+            "surface inspection",
+            "vehicle damage assessment",
+            "crop disease detection",
+            "food quality grading",
+        ),
+        "defect_detection": ("defect classification", "anomaly detection on parts"),
+        "content_moderation": (
+            "nsfw filtering",
+            "hate symbol detection",
+            "weapon detection in uploads",
+            "spam image filtering",
+            "brand safety review",
+            "trust and safety review",
+            "misinformation image review",
+        ),
+        "search_own_media": (
+            "visual search",
+            "image retrieval",
+            "photo library search",
+            "similar image search",
+            "reverse image search of our own assets",
+        ),
+        "accessibility": (
+            "alt text generation",
+            "image captioning",
+            "image descriptions for blind users",
+        ),
+        "document_processing": (
+            "invoice classification",
+            "receipt sorting",
+            "form routing",
+            "document triage",
+        ),
+        "safety_monitoring": (
+            "fire detection",
+            "smoke detection",
+            "ppe compliance",
+            "hard hat detection",
+            "hazard detection",
+            "patient fall detection",
+            "patient monitoring",
+            "spill detection",
+        ),
+        "marketing_analytics": (
+            "campaign analytics",
+            "ad creative analysis",
+            "fashion trend analysis",
+            "retail analytics",
+            "visual trend research",
+            "film test screening",
+            "audience testing of a film",
+        ),
+        "brand_monitoring": (
+            "logo detection",
+            "counterfeit product detection",
+            "sponsorship visibility",
+        ),
+        "archive_management": (
+            "duplicate detection",
+            "photo archive deduplication",
+            "museum cataloguing",
+            "digital asset management",
+            "historical photo cataloguing",
+        ),
+        "wildlife_monitoring": (
+            "wildlife census",
+            "species identification",
+            "camera trap analysis",
+        ),
+        "traffic_monitoring": (
+            "parking occupancy",
+            "vehicle counting",
+            "road condition monitoring",
+        ),
+        "crowd_counting": ("footfall counting", "occupancy counting", "queue length monitoring"),
+        "infrastructure_inspection": (
+            "power line inspection",
+            "pipeline inspection",
+            "bridge inspection",
+            "grid inspection",
+            "corrosion detection",
+        ),
+        "medical_diagnosis_support": (
+            "radiology triage",
+            "x-ray findings",
+            "skin lesion classification",
+            "pathology slide analysis",
+            "retinal scan screening",
+        ),
+        "research": ("internal research", "dataset analysis", "model evaluation"),
+        "recruitment": (
+            "candidate screening",
+            "cv screening",
+            "applicant ranking",
+            "job applicant evaluation",
+            "interview video analysis",
+        ),
+        "worker_monitoring": (
+            "employee monitoring",
+            "staff surveillance",
+            "attendance tracking",
+            "productivity tracking",
+        ),
+        "employee_performance": ("performance review", "employee productivity scoring"),
+        "education_assessment": ("grading", "student assessment", "homework evaluation"),
+        "exam_proctoring": (
+            "exam invigilation",
+            "online test monitoring",
+            "cheating detection in exams",
+        ),
+        "student_admission": ("admissions screening", "applicant selection for a school"),
+        "credit_scoring": (
+            "loan underwriting",
+            "loan approval",
+            "credit check",
+            "lending decision",
+            "creditworthiness assessment",
+        ),
+        "insurance_pricing": ("insurance underwriting", "health insurance risk assessment"),
+        "benefits_eligibility": (
+            "welfare eligibility",
+            "social benefits assessment",
+            "benefit fraud detection",
+        ),
+        "access_control": ("building entry by face", "turnstile face check"),
+        "identity_verification": (
+            "kyc",
+            "passport verification",
+            "face verification",
+        ),
+        "biometric_identification": (
+            "face matching",
+            "face recognition",
+            "person re-identification",
+            "watchlist matching",
+        ),
+        "biometric_categorisation": (
+            "gender classification",
+            "ethnicity estimation",
+            "attribute classification of people",
+        ),
+        "demographic_analysis": (
+            "age estimation",
+            "audience demographics",
+            "age and gender estimation",
+        ),
+        "emotion_recognition": (
+            "sentiment analysis of faces",
+            "customer sentiment from faces",
+            "audience reaction analysis",
+            "mood detection",
+        ),
+        "law_enforcement_investigation": (
+            "evidence review",
+            "suspect identification",
+            "criminal investigation support",
+        ),
+        "border_control": ("passport control", "border screening", "visa fraud detection"),
+        "migration_assessment": ("asylum claim review", "residence permit assessment"),
+        "judicial_decision_support": (
+            "court evidence analysis",
+            "case law research",
+            "sentencing support",
+        ),
+        "public_space_surveillance": (
+            "cctv monitoring of people",
+            "street surveillance",
+            "crowd surveillance",
+        ),
+        "social_scoring": (
+            "citizen scoring",
+            "trustworthiness scoring",
+            "social credit",
+            "reputation scoring of people",
+        ),
+        "crime_prediction": (
+            "recidivism prediction",
+            "criminal risk assessment",
+            "threat assessment of individuals",
+        ),
+    }
+)
+
+# Purposes the AI Act lists as high-risk (Annex III) and as prohibited (Art. 5).
+HIGH_RISK_PURPOSES: frozenset[str] = frozenset(
+    {
+        "recruitment",
+        "worker_monitoring",
+        "employee_performance",
+        "education_assessment",
+        "exam_proctoring",
+        "student_admission",
+        "credit_scoring",
+        "insurance_pricing",
+        "benefits_eligibility",
+        "access_control",
+        "identity_verification",
+        "biometric_identification",
+        "biometric_categorisation",
+        "demographic_analysis",
+        "emotion_recognition",
+        "law_enforcement_investigation",
+        "border_control",
+        "migration_assessment",
+        "judicial_decision_support",
+        "public_space_surveillance",
+    }
+)
+PROHIBITED_PURPOSES: frozenset[str] = frozenset({"social_scoring", "crime_prediction"})
+
 # Other spellings a business unit may use for a purpose code; they mean exactly the code.
 PURPOSE_ALIASES: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -134,6 +372,9 @@ def taxonomy_content() -> dict[str, object]:
         "version": TAXONOMY_VERSION,
         "purposes": dict(PURPOSES),
         "purpose_aliases": dict(PURPOSE_ALIASES),
+        "purpose_phrases": {code: list(p) for code, p in PURPOSE_PHRASES.items()},
+        "high_risk_purposes": sorted(HIGH_RISK_PURPOSES),
+        "prohibited_purposes": sorted(PROHIBITED_PURPOSES),
         "deployment_contexts": list(DEPLOYMENT_CONTEXTS),
         "tasks": list(TASKS),
         "data_categories": list(DATA_CATEGORIES),

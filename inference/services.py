@@ -27,6 +27,7 @@ from governance.engine import (
     parse_request,
 )
 from governance.models import Approval
+from governance.taxonomy import TAXONOMY_VERSION
 from inference.dispatch import send_run_job
 from inference.filters import find_pii, redact_text
 from inference.model_registry import UnknownModel, default_model_id, get_model
@@ -151,6 +152,18 @@ def policy_preview(
     return PolicyPreview(decision=decide(policy_request), request=policy_request)
 
 
+def _not_a_code(request: PolicyRequest) -> str:
+    """Why a job needs a taxonomy code (consent is given per code), with the nearest one."""
+    match = request.purpose_match
+    given = match.given if match is not None else request.purpose
+    message = (
+        f"'{given}' is not a purpose code of taxonomy {TAXONOMY_VERSION}; a job needs one, "
+        "since consent is given per code"
+    )
+    nearest = match.code or match.nearest if match is not None else None
+    return f"{message} (the nearest is '{nearest}')" if nearest else message
+
+
 def _status_for(decision: PolicyDecision) -> JobStatus:
     return {
         Decision.ALLOW: JobStatus.QUEUED,
@@ -182,6 +195,8 @@ def job_submit(*, actor: User, request: JobRequest) -> Job:
     )
     decision, purpose = preview.decision, preview.request.purpose
     description = preview.request.purpose_description
+    if decision.decision != Decision.DENY and not preview.request.purpose_is_code:
+        raise ValidationError({"purpose": _not_a_code(preview.request)})
     if decision.decision != Decision.DENY and purpose not in dataset.purposes:
         message = f"dataset '{dataset.name}' is not registered for purpose '{purpose}'"
         raise ValidationError({"purpose": message})
@@ -192,7 +207,7 @@ def job_submit(*, actor: User, request: JobRequest) -> Job:
         dataset=dataset,
         submitted_by=actor,
         request_id=request.request_id[:64],
-        purpose=purpose,
+        purpose=purpose[:64],
         purpose_description=description,
         deployment_context=request.deployment_context,
         task=request.task,

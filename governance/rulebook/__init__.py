@@ -28,12 +28,13 @@ RULEBOOK_DIR = Path(__file__).resolve().parent
 
 # Bump when the screening method (normalisation, subject detection, scoring) changes in a
 # way that can change decisions; it is part of the version hash.
-SCREENING_METHOD_VERSION = "2"
+SCREENING_METHOD_VERSION = "3"
 
 # Concepts the screener itself reports, not found by lexicon or meaning.
 BUILTIN_CONCEPTS: Mapping[str, str] = {
     "unreadable_text": "text in a language or script the screening does not cover",
     "screening_unavailable": "the meaning-based screening could not run",
+    "unlisted_purpose": "a purpose that is not in the taxonomy and matches none of its purposes",
 }
 
 _RULE_ID = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from governance.rulebook import Concept, OtherLanguageLexicon, Rulebook, Term, wide_fold
-from governance.screening.language import is_readable
+from governance.screening.language import is_english_only, is_readable
 from governance.screening.meaning import ScreeningUnavailable, exemplar_index
 from governance.screening.normalise import NormalisedText, normalise
 from governance.taxonomy import PERSON_DATA_CATEGORIES
@@ -58,6 +58,12 @@ class Source(StrEnum):
     LABEL = "label"
     QUERY = "query"
     DESCRIPTION = "description"
+    PURPOSE = "purpose"  # the words of a purpose that is not a taxonomy code
+
+
+# Sources that list alternatives (labels, queries): one expression among them describes a
+# picture, two or more tell people apart.
+_LISTED = frozenset({Source.LABEL, Source.QUERY})
 
 
 class Subject(StrEnum):
@@ -279,6 +285,7 @@ def screen(
     task: str,
     data_categories: Sequence[str],
     rulebook: Rulebook,
+    purpose_words: str = "",
 ) -> ScreeningResult:
     """Find the rulebook's concepts in a job's texts (see the module docstring)."""
     people_data = bool(PERSON_DATA_CATEGORIES & set(data_categories))
@@ -286,6 +293,8 @@ def screen(
     raw: list[tuple[str, Source]] = [(t, Source.LABEL) for t in labels]
     raw += [(t, Source.QUERY) for t in queries]
     raw += [(t, Source.DESCRIPTION) for t in split_description(description)]
+    if purpose_words.strip():
+        raw.append((purpose_words, Source.PURPOSE))
     texts: list[_Text] = []
     for original, source in dict.fromkeys(raw):
         norm = normalise(original)
@@ -318,17 +327,18 @@ def _expressions_as_emotions(findings: Sequence[Finding]) -> list[Finding]:
 
     Recital 18: detecting a readily apparent expression is not emotion recognition unless it
     is used to infer emotions. It is taken to be so used when two or more zero-shot labels
-    carry an expression ("smiling viewer" / "frowning viewer"), or a query or the purpose
-    description names one.
+    carry an expression ("smiling viewer" / "frowning viewer"), two or more search queries do,
+    or the purpose description names one. One query for "a smiling chef plating a dessert"
+    searches a library for a kind of picture; it does not sort people by how they feel.
     """
     expressions = [f for f in findings if f.concept == EXPRESSION_CONCEPT]
-    labels = {f.evidence for f in expressions if f.source == Source.LABEL}
+    listed = {f.evidence for f in expressions if f.source in _LISTED}
     return [
         Finding(
             EMOTION_CONCEPT, f.evidence, f.source, f"expression used to tell people apart: {f.how}"
         )
         for f in expressions
-        if f.source != Source.LABEL or len(labels) >= 2
+        if f.source not in _LISTED or len(listed) >= 2
     ]
 
 
@@ -405,9 +415,9 @@ def _other_language_hit(
         if not applies:
             continue
         for term in terms:
-            match = term.pattern.search(wide)
-            if match:
-                return term, match
+            for match in term.pattern.finditer(wide):
+                if not is_english_only(match.group()):
+                    return term, match
     return None
 
 

@@ -2,10 +2,19 @@
 
 A text is unreadable when most of its letters are not Latin (Cyrillic, CJK, Arabic …), when
 it is only symbols (emoji carry meaning the screening cannot weigh), or when most of its
-words (at least two, or one long compound) are not English words: known to neither the
-embedding model's vocabulary nor the bundled English pipeline's, even after removing common
-endings or splitting a compound.
-Function words of other languages ("und", "der", "les", "los" …) count against it.
+words (at least two, or one long compound) are not English words, even after removing
+common endings, reading British spellings ("seborrhoeic") or splitting a compound
+("microaneurysms", "underproofed").
+
+English words are those of the embedding model's vocabulary and the bundled English NLP
+pipeline's, plus the two large English dictionaries of the ``english-words`` package
+(Webster's Second and GCIDE: the jargon of medicine, engineering, food, geology …). Those
+dictionaries also list many foreign words ("hombre", "frau", "donna"), so every word of the
+rulebook's other-language lexicons, and the function words below, are taken out of them:
+"donna triste" stays unreadable.
+
+Function words of other languages ("und", "der", "les", "los" …) count against a text; one
+such word among English words ("en-suite bathroom") is only an unknown word.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
+from governance.rulebook import default_rulebook
 from governance.screening.normalise import fold, is_latin_letter, strip_accents
 
 _WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -41,8 +51,13 @@ _SUFFIXES = (
     "ist",
     "ists",
 )
-# British spellings the word lists hold in their American form ("digitisation").
-_BRITISH = ((re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"), (re.compile(r"our$"), "or"))
+# British spellings the word lists hold in their American form ("digitisation",
+# "seborrhoeic", "haematoma").
+_BRITISH = (
+    (re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
+    (re.compile(r"our$"), "or"),
+    (re.compile(r"(?<=[a-z])(oe|ae)(?=[a-z])"), "e"),
+)
 _ENGLISH_FUNCTION_WORDS = frozenset(
     """
     a an the of in on at to for with by from and or is are was were be this that these those
@@ -66,14 +81,28 @@ _LOANWORDS = frozenset(
     creme brulee souffle puree pate flambe croissant croissants pretzel pretzels dachshund
     bratwurst baguette macaron macarons gnocchi prosciutto chorizo tortilla quesadilla churros
     paella tiramisu focaccia ciabatta bruschetta sauerkraut strudel schnitzel kimchi bibimbap
-    ramen udon edamame matcha tzatziki hummus falafel shawarma baklava
+    ramen udon edamame matcha tzatziki hummus falafel shawarma baklava emoji emojis
+    """.split()  # noqa: SIM905
+)
+# Greek and Latin combining forms that start the compounds of medicine and science
+# ("dermatofibroma", "cardiomegaly"): a known word may follow one.
+_COMBINING_FORMS = frozenset(
+    """
+    adeno angio arthro broncho cardio chondro cyto dermato derm endo entero erythro fibro
+    gastro glyco haemato hemato hepato histo hydro hyper hypo immuno laryngo leuko lipo
+    lympho melano meningo micro myelo myo neo nephro neuro oculo onco ophthalmo osteo oto
+    patho pharyngo phlebo pleuro pneumo psycho pyelo radio recto reno rhino sarco spleno
+    stomato thoraco thrombo tracheo uro vaso
     """.split()  # noqa: SIM905
 )
 MIN_WORD_LENGTH = 3  # shortest part of a split compound
+MIN_DICTIONARY_PART = 5  # shortest part of a compound known only to the large dictionaries
 MIN_COUNTED_LENGTH = 4  # shorter words (acronyms, codes) are not counted
 LONG_SINGLE_WORD = 12  # an unknown word this long (a foreign compound) is unreadable …
 MIN_KNOWN_AROUND_LONG_WORD = 3  # … unless the text holds this many known English words
 MAX_UNKNOWN_SHARE = 0.5
+# One foreign function word among this many English words is just an unknown word.
+MIN_ENGLISH_AROUND_FOREIGN_WORD = 2
 MAX_NON_LATIN_SHARE = 0.3
 
 
@@ -99,26 +128,78 @@ def english_words() -> frozenset[str]:
     return frozenset((words - _FOREIGN_FUNCTION_WORDS) | _LOANWORDS)
 
 
-def _known(word: str, vocabulary: frozenset[str]) -> bool:
+@functools.cache
+def _dictionaries() -> frozenset[str]:
+    from english_words import get_english_words_set
+
+    words = get_english_words_set(["web2", "gcide"], lower=True, alpha=True)
+    return frozenset(w for w in words if w.isascii())
+
+
+@functools.cache
+def dictionary_words() -> frozenset[str]:
+    """The large English dictionaries, less the words of other languages they list."""
+    return (
+        frozenset(w for w in _dictionaries() if len(w) >= MIN_WORD_LENGTH)
+        - _other_language_words()
+        - _FOREIGN_FUNCTION_WORDS
+        - english_words()
+    )
+
+
+def _other_language_words() -> set[str]:
+    """Every word of the rulebook's other-language lexicons, folded like the texts."""
+    other = default_rulebook().other_languages
+    terms = [*other.person_words, *other.non_person_words]
+    for lexicon in other.concepts.values():
+        terms += [*lexicon.terms, *lexicon.person_terms, *lexicon.explicit_person_terms]
+    return {w for term in terms for w in _WORDS.findall(strip_accents(fold(term.text)))}
+
+
+def is_english_only(words: str) -> bool:
+    """Are ``words`` English dictionary words that no other-language lexicon lists
+    ("pedestrian" is not the Portuguese "pede…")?"""
+    found = _WORDS.findall(strip_accents(fold(words)))
+    foreign = _other_language_words()
+    return bool(found) and all(w in _dictionaries() and w not in foreign for w in found)
+
+
+def _known(word: str) -> bool:
     spellings = [word] + [pattern.sub(repl, word) for pattern, repl in _BRITISH]
-    return any(_known_spelling(w, vocabulary) for w in dict.fromkeys(spellings))
+    return any(_known_spelling(w) for w in dict.fromkeys(spellings))
 
 
-def _known_spelling(word: str, vocabulary: frozenset[str], *, depth: int = 1) -> bool:
-    """Known as it is, or after removing an ending (two at most: "digitization")."""
-    if word in vocabulary:
+def _is_word(word: str, *, part: bool = False) -> bool:
+    """In the word lists. A part of a compound must be a plain word: the model's vocabulary
+    holds word pieces ("hom", "ste"), so a short part must be in a dictionary too; and the
+    large dictionaries list odd syllables ("tra", "wut"), so a part known only to them must
+    be long."""
+    if not part:
+        return word in english_words() or word in dictionary_words()
+    if word in english_words():
+        return len(word) > MIN_WORD_LENGTH or word in _dictionaries()
+    return len(word) >= MIN_DICTIONARY_PART and word in dictionary_words()
+
+
+def _known_spelling(word: str, *, depth: int = 1, part: bool = False) -> bool:
+    """Known as it is, after removing an ending (two at most: "digitization"), or as two
+    known words ("microaneurysms", "underproofed")."""
+    if _is_word(word, part=part):
         return True
     for suffix in _SUFFIXES:
         stem = word[: -len(suffix)]
         if not word.endswith(suffix) or len(stem) < MIN_WORD_LENGTH:
             continue
-        if stem in vocabulary or stem + "e" in vocabulary:
+        if _is_word(stem, part=part) or _is_word(stem + "e", part=part):
             return True
-        if depth > 0 and _known_spelling(stem + "e", vocabulary, depth=depth - 1):
+        if depth > 0 and _known_spelling(stem + "e", depth=depth - 1, part=part):
             return True
+    if part:
+        return False
     for cut in range(MIN_WORD_LENGTH, len(word) - MIN_WORD_LENGTH + 1):
-        if word[:cut] in vocabulary and (
-            word[cut:] in vocabulary or (word[cut:].endswith("s") and word[cut:-1] in vocabulary)
+        first = word[:cut]
+        if (_is_word(first, part=True) or first in _COMBINING_FORMS) and _known_spelling(
+            word[cut:], depth=0, part=True
         ):
             return True
     return False
@@ -135,15 +216,19 @@ def is_readable(text: str) -> bool:
     if non_latin / len(letters) > MAX_NON_LATIN_SHARE:
         return False
     words = _WORDS.findall(strip_accents(folded))
-    if any(w in _FOREIGN_FUNCTION_WORDS for w in words) and not any(
-        w in _ENGLISH_FUNCTION_WORDS for w in words
-    ):
-        return False
-    counted = [w.replace("'", "") for w in words if len(w) >= MIN_COUNTED_LENGTH]
+    foreign = [w for w in words if w in _FOREIGN_FUNCTION_WORDS]
+    if foreign and not any(w in _ENGLISH_FUNCTION_WORDS for w in words):
+        english = [w for w in words if len(w) >= MIN_COUNTED_LENGTH and _known(w)]
+        if len(foreign) > 1 or len(english) < MIN_ENGLISH_AROUND_FOREIGN_WORD:
+            return False
+    counted = [
+        w.replace("'", "")
+        for w in words
+        if len(w) >= MIN_COUNTED_LENGTH or w in _FOREIGN_FUNCTION_WORDS
+    ]
     if not counted:
         return True
-    vocabulary = english_words()
-    unknown = [w for w in counted if not _known(w, vocabulary)]
+    unknown = [w for w in counted if not _known(w)]
     # One long unknown word among several English ones is jargon ("replenishment"), not a
     # foreign compound.
     if any(len(w) >= LONG_SINGLE_WORD for w in unknown) and (

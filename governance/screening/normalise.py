@@ -25,6 +25,7 @@ _LEET = str.maketrans(
 _LEET_ALT = {**_LEET, ord("1"): "l"}
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
 _WORD = re.compile(r"\S+")
+_WIDE_GAP = re.compile(r"\s{2,}")
 _LEET_CHARS = re.compile(r"[0-9@$!|€]")
 _SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z] ){2,}[a-z](?![a-z0-9])")
 _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
@@ -83,7 +84,11 @@ def _undo_leet(word: str, table: dict[int, str]) -> str:
 
 
 def _decode(folded: str, table: dict[int, str]) -> str:
-    return _join_spaced_letters(_tidy(_WORD.sub(lambda m: _undo_leet(m.group(), table), folded)))
+    # Wider gaps separate the words of spaced-out letters ("a n g r y  e m p l o y e e").
+    return " ".join(
+        _join_spaced_letters(_tidy(_WORD.sub(lambda m: _undo_leet(m.group(), table), part)))
+        for part in _WIDE_GAP.split(folded)
+    ).strip()
 
 
 def _join_spaced_letters(text: str) -> str:

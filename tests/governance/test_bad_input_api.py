@@ -49,7 +49,6 @@ def _dry(client: Any, **changes: Any) -> Any:
 BAD_FIELDS: list[tuple[str, dict[str, Any], str]] = [
     ("unknown context", {"deployment_context": "moon"}, "deployment_context"),
     ("unknown task", {"task": "face_search"}, "task"),
-    ("unknown purpose", {"purpose": "vibes"}, "purpose"),
     ("labels not a list", {"labels": "red sneaker"}, "labels"),
     ("labels of numbers", {"labels": [{"a": 1}]}, "labels"),
     ("empty labels", {"labels": []}, "labels"),
@@ -69,6 +68,29 @@ def test_malformed_job_requests_get_a_clear_400(
     for response in (_submit(client, dataset, **changes), _dry(client, **changes)):
         assert response.status_code == 400, (name, response.status_code, response.content[:300])
         assert field in str(response.json()).lower(), response.json()
+    assert not Job.objects.exists()
+
+
+def test_a_purpose_outside_the_taxonomy_is_decided_in_a_dry_run_but_cannot_be_submitted(
+    setup: tuple[Any, Dataset],
+) -> None:
+    """A dry run takes a purpose that is not a taxonomy code for the nearest purpose by
+    meaning and says so; a job needs the code itself (consent is given per code)."""
+    client, dataset = setup
+    dry = _dry(client, purpose="catalogue_enrichment").json()
+    assert dry["decision"] == "allow"
+    assert dry["purpose"]["code"] == "product_tagging"
+    assert dry["purpose"]["matched_by"] == "meaning"
+    submitted = _submit(client, dataset, purpose="catalogue_enrichment")
+    assert submitted.status_code == 400
+    message = str(submitted.json())
+    assert "not a purpose code" in message
+    assert "product_tagging" in message
+    # Like nothing in the taxonomy, on images of people: a person must look at it.
+    vague = _dry(client, purpose="vibes", data_categories=["people"]).json()
+    assert vague["decision"] == "require_approval"
+    assert [rule["id"] for rule in vague["rules"]] == ["GOV-UNLISTED-PURPOSE"]
+    assert _submit(client, dataset, purpose="vibes").status_code == 400
     assert not Job.objects.exists()
 
 

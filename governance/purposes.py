@@ -1,0 +1,167 @@
+"""Which taxonomy purpose a request's purpose stands for.
+
+A purpose is a code of the taxonomy ("product_tagging") or one of its aliases. A caller who
+does not know the taxonomy by heart writes another spelling ("Product Tagging",
+"product-tagging") or a code of their own ("catalogue_enrichment", "alt_text_generation").
+Such a purpose is matched by meaning, with the offline sentence-embedding model, against
+each taxonomy purpose's code, aliases and description. The decision then applies the rules
+of the purpose it matched, and the purpose's own words are screened like a description, so
+"ethnicity_estimation" is judged by what it says as well.
+
+Two guards keep a guess from ever lowering a decision:
+
+- when an ordinary purpose and a high-risk or prohibited one match almost equally well,
+  the riskier one is taken;
+- a purpose that matches nothing well enough is ``unmatched``: the rulebook sends such a
+  request to a person (``GOV-UNKNOWN-PURPOSE``), it never allows it.
+
+Job submission itself still needs a taxonomy code (consent is given per code): there an
+unknown purpose is refused with the nearest code as a suggestion.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from governance import taxonomy
+from governance.screening.meaning import Embedder, Vectors
+
+# A purpose matched by meaning needs at least this cosine similarity to a purpose's texts.
+MATCH_THRESHOLD = 0.5
+# A riskier purpose this close to the best one (and itself above the threshold) is taken
+# instead.
+RISK_MARGIN = 0.06
+# A prohibited purpose is taken by meaning only when this close: "recidivism prediction"
+# is crime prediction, but "shoplifting prevention" is left to what its labels say.
+PROHIBITED_THRESHOLD = 0.7
+MAX_PURPOSE_CHARS = 200
+_SEPARATORS = re.compile(r"[\s\-./]+")
+
+
+class MatchedBy(StrEnum):
+    CODE = "code"  # a taxonomy code or alias, possibly spelt with spaces, hyphens or capitals
+    MEANING = "meaning"  # the nearest taxonomy purpose by meaning
+    UNMATCHED = "unmatched"  # nothing in the taxonomy is close enough
+
+
+@dataclass(frozen=True)
+class PurposeMatch:
+    given: str
+    code: str | None  # the taxonomy code; None when unmatched
+    matched_by: MatchedBy
+    similarity: float | None = None  # for a match by meaning
+    nearest: str | None = None  # the closest code, also when unmatched
+
+    @property
+    def words(self) -> str:
+        """The purpose as words ("catalogue enrichment"), for screening by meaning."""
+        return humanise(self.given)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "given": self.given,
+            "code": self.code,
+            "matched_by": self.matched_by.value,
+            "similarity": None if self.similarity is None else round(self.similarity, 3),
+            "nearest": self.nearest,
+        }
+
+
+def humanise(code: str) -> str:
+    return " ".join(_SEPARATORS.sub(" ", code.replace("_", " ")).split())
+
+
+def spelling(code: str) -> str:
+    """``code`` lower-cased with spaces, hyphens and dots as underscores."""
+    return "_".join(humanise(code).lower().split())
+
+
+def risk(code: str) -> int:
+    """0 for an ordinary purpose, 1 for an Annex III one, 2 for a prohibited one."""
+    if code in taxonomy.PROHIBITED_PURPOSES:
+        return 2
+    if code in taxonomy.HIGH_RISK_PURPOSES:
+        return 1
+    return 0
+
+
+@dataclass(frozen=True)
+class _PurposeIndex:
+    codes: tuple[str, ...]  # one per row of ``vectors``
+    vectors: Vectors
+
+
+@functools.cache
+def _embedder(model: str) -> Embedder:
+    return Embedder(model)
+
+
+@functools.cache
+def _index(model: str) -> _PurposeIndex:
+    codes: list[str] = []
+    texts: list[str] = []
+    aliases: dict[str, list[str]] = {}
+    for alias, code in taxonomy.PURPOSE_ALIASES.items():
+        aliases.setdefault(code, []).append(alias)
+    for code, description in taxonomy.PURPOSES.items():
+        texts_of_code = (
+            humanise(code),
+            description,
+            *map(humanise, aliases.get(code, [])),
+            *taxonomy.PURPOSE_PHRASES.get(code, ()),
+        )
+        for text in texts_of_code:
+            codes.append(code)
+            texts.append(text)
+    return _PurposeIndex(codes=tuple(codes), vectors=_embedder(model).encode(texts))
+
+
+def match_purpose(given: str, *, model: str) -> PurposeMatch:
+    """The taxonomy purpose ``given`` stands for. Raises ``ScreeningUnavailable`` when a
+    match by meaning is needed and the model cannot load."""
+    exact = taxonomy.canonical_purpose(given) or taxonomy.canonical_purpose(spelling(given))
+    if exact is not None:
+        return PurposeMatch(given=given, code=exact, matched_by=MatchedBy.CODE)
+    index = _index(model)
+    similarity = index.vectors @ _embedder(model).encode([humanise(given).lower()])[0]
+    best: dict[str, float] = {}
+    for code, value in zip(index.codes, similarity.tolist(), strict=True):
+        best[code] = max(best.get(code, -1.0), float(value))
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    nearest, top = ranked[0]
+    if top < MATCH_THRESHOLD:
+        return PurposeMatch(
+            given=given,
+            code=None,
+            matched_by=MatchedBy.UNMATCHED,
+            similarity=top,
+            nearest=nearest,
+        )
+    candidates = [
+        (code, value)
+        for code, value in ranked
+        if value >= MATCH_THRESHOLD
+        and top - value <= RISK_MARGIN
+        and (risk(code) < 2 or value >= PROHIBITED_THRESHOLD)
+    ]
+    if not candidates:
+        return PurposeMatch(
+            given=given,
+            code=None,
+            matched_by=MatchedBy.UNMATCHED,
+            similarity=top,
+            nearest=nearest,
+        )
+    chosen, chosen_similarity = max(candidates, key=lambda item: (risk(item[0]), item[1]))
+    return PurposeMatch(
+        given=given,
+        code=chosen,
+        matched_by=MatchedBy.MEANING,
+        similarity=float(np.float32(chosen_similarity)),
+        nearest=chosen,
+    )
