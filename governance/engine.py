@@ -26,6 +26,9 @@ REQUIRED_FIELDS = (
     "data_categories",
 )
 OPTIONAL_FIELDS = ("purpose_description", "queries")
+# Concepts that lower a decision (the medical or safety reason of Art. 5(1)(f), footage
+# searched after the fact instead of live).
+EXCUSING_CONCEPTS = frozenset({"medical_safety", "recorded_footage"})
 MAX_LABELS = 500
 MAX_QUERIES = 500
 MAX_TEXT_CHARS = 500
@@ -253,6 +256,16 @@ def screen_request(request: PolicyRequest, rulebook: Rulebook) -> ScreeningResul
         data_categories=request.data_categories,
         rulebook=rulebook,
     )
+    if own_words:
+        # A purpose's own words may add a concern, never excuse one: "team_health_check"
+        # does not make a mood index a medical matter.
+        result = ScreeningResult(
+            findings=tuple(
+                f
+                for f in result.findings
+                if not (f.source == Source.PURPOSE and f.concept in EXCUSING_CONCEPTS)
+            )
+        )
     if match is not None and match.matched_by == MatchedBy.UNMATCHED:
         unlisted = Finding("unlisted_purpose", match.given, Source.PURPOSE, "not in the taxonomy")
         result = ScreeningResult(findings=(*result.findings, unlisted))

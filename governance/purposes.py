@@ -8,10 +8,12 @@ each taxonomy purpose's code, aliases and description. The decision then applies
 of the purpose it matched, and the purpose's own words are screened like a description, so
 "ethnicity_estimation" is judged by what it says as well.
 
-Two guards keep a guess from ever lowering a decision:
+Guards keep a guess from lowering a decision, or from raising it on a loose likeness:
 
-- when an ordinary purpose and a high-risk or prohibited one match almost equally well,
-  the riskier one is taken;
+- a high-risk purpose is taken only on a closer match than an ordinary one, and a
+  prohibited purpose only on a close one;
+- when an ordinary purpose and a high-risk or prohibited one both qualify and match almost
+  equally well, the riskier one is taken;
 - a purpose that matches nothing well enough is ``unmatched``: the rulebook sends such a
   request to a person (``GOV-UNKNOWN-PURPOSE``), it never allows it.
 
@@ -33,7 +35,10 @@ from governance.screening.meaning import Embedder, Vectors
 
 # A purpose matched by meaning needs at least this cosine similarity to a purpose's texts.
 MATCH_THRESHOLD = 0.5
-# A riskier purpose this close to the best one (and itself above the threshold) is taken
+# A high-risk purpose is taken by meaning only this close ("atm tamper check" is not credit
+# scoring); below it an unmatched purpose on images of people still goes to a person.
+HIGH_RISK_THRESHOLD = 0.56
+# A riskier purpose this close to the best one (and itself above its threshold) is taken
 # instead.
 RISK_MARGIN = 0.06
 # A prohibited purpose is taken by meaning only when this close: "recidivism prediction"
@@ -121,6 +126,10 @@ def _index(model: str) -> _PurposeIndex:
     return _PurposeIndex(codes=tuple(codes), vectors=_embedder(model).encode(texts))
 
 
+def _threshold(code: str) -> float:
+    return (MATCH_THRESHOLD, HIGH_RISK_THRESHOLD, PROHIBITED_THRESHOLD)[risk(code)]
+
+
 def match_purpose(given: str, *, model: str) -> PurposeMatch:
     """The taxonomy purpose ``given`` stands for. Raises ``ScreeningUnavailable`` when a
     match by meaning is needed and the model cannot load."""
@@ -142,13 +151,9 @@ def match_purpose(given: str, *, model: str) -> PurposeMatch:
             similarity=top,
             nearest=nearest,
         )
-    candidates = [
-        (code, value)
-        for code, value in ranked
-        if value >= MATCH_THRESHOLD
-        and top - value <= RISK_MARGIN
-        and (risk(code) < 2 or value >= PROHIBITED_THRESHOLD)
-    ]
+    eligible = [(code, value) for code, value in ranked if value >= _threshold(code)]
+    leading = eligible[0][1] if eligible else 0.0
+    candidates = [(code, value) for code, value in eligible if leading - value <= RISK_MARGIN]
     if not candidates:
         return PurposeMatch(
             given=given,

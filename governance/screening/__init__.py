@@ -52,6 +52,9 @@ _PHRASE_BREAKS = _COPULA | frozenset(
     """.split()  # noqa: SIM905
 )
 _ARTICLES = frozenset({"a", "an", "the"})
+# Words that make a whole text about a thing, whatever else it names: an emoji of a crying
+# face is a picture, not a person.
+_ALWAYS_THINGS = frozenset({"emoji", "emojis", "emoticon", "emoticons"})
 
 
 class Source(StrEnum):
@@ -151,8 +154,10 @@ def _subject(
     longer phrase: "smiley face" is no person): "a baby doll" and "a senior discount sign"
     are things, "a truck driver" is a person. A possessive or "for …" cue only counts when
     no other cue follows ("the shopper's race" is about the shopper, "women's shoes" about
-    shoes).
+    shoes). A text naming an emoji is about the emoji.
     """
+    if _ALWAYS_THINGS.intersection(text.split()):
+        return Subject.NON_PERSON, ()
     person, non_person = _subject_patterns(rulebook)
     others = [m.span() for m in non_person.finditer(text)]
     people = [

@@ -30,6 +30,7 @@ from governance.rulebook import default_rulebook
 from governance.screening.normalise import fold, is_latin_letter, strip_accents
 
 _WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_CAPITALISED = re.compile(r"\b[A-Z][^\W\d_]+")
 _SUFFIXES = (
     "'s",
     "s",
@@ -205,6 +206,15 @@ def _known_spelling(word: str, *, depth: int = 1, part: bool = False) -> bool:
     return False
 
 
+def _names(text: str) -> set[str]:
+    """Words written with a capital letter (not all capitals), folded like the others."""
+    return {
+        strip_accents(fold(word))
+        for word in _CAPITALISED.findall(text)
+        if not word.isupper() and len(word) >= MIN_COUNTED_LENGTH
+    }
+
+
 def is_readable(text: str) -> bool:
     """False when the screening cannot read ``text`` (see the module docstring)."""
     folded = fold(text)
@@ -229,6 +239,13 @@ def is_readable(text: str) -> bool:
     if not counted:
         return True
     unknown = [w for w in counted if not _known(w)]
+    names = _names(text)
+    if names and any(w not in names for w in counted if w not in unknown):
+        # Capitalised names among English words ("Diwali diya lamp", "Ziehl-Neelsen
+        # stain") are names, not another language; a text of capitalised words alone
+        # ("Winterjacke") or with no English word ("rotes Kleid") is still judged by them.
+        counted = [w for w in counted if w not in names]
+        unknown = [w for w in unknown if w not in names]
     # One long unknown word among several English ones is jargon ("replenishment"), not a
     # foreign compound.
     if any(len(w) >= LONG_SINGLE_WORD for w in unknown) and (

@@ -2,11 +2,14 @@
 
 Lower case, Unicode NFKC, invisible characters dropped, Cyrillic/Greek look-alike letters
 inside Latin words folded, accents stripped, leetspeak undone ("3thn1c1ty"), spaced-out
-letters joined ("e t h n i c i t y", "e.t.h.n.i.c"), punctuation to spaces.
+letters joined ("e t h n i c i t y", "e.t.h.n.i.c"), punctuation to spaces, base64 of
+plain words decoded ("bXVzbGlt").
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,6 +29,9 @@ _LEET_ALT = {**_LEET, ord("1"): "l"}
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
 _WORD = re.compile(r"\S+")
 _WIDE_GAP = re.compile(r"\s{2,}")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+_MIN_BASE64 = 8
+_MIN_BASE64_LETTERS = 4
 _LEET_CHARS = re.compile(r"[0-9@$!|€]")
 _SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z] ){2,}[a-z](?![a-z0-9])")
 _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
@@ -95,8 +101,25 @@ def _join_spaced_letters(text: str) -> str:
     return _SPACED_LETTERS.sub(lambda m: m.group().replace(" ", ""), text)
 
 
+def _from_base64(text: str) -> str:
+    """``text`` decoded when it is base64 of plain words ("bXVzbGlt" is "muslim")."""
+    core = text.strip()
+    if len(core) < _MIN_BASE64 or len(core) % 4 or not _BASE64.fullmatch(core):
+        return text
+    try:
+        decoded = base64.b64decode(core, validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return text
+    letters = sum(c.isalpha() for c in decoded)
+    if letters < _MIN_BASE64_LETTERS or not all(c.isprintable() for c in decoded):
+        return text
+    return decoded if letters >= len(decoded.replace(" ", "")) * 0.8 else text
+
+
 def normalise(text: str) -> NormalisedText:
-    folded = strip_accents(fold(text))
+    """``text`` folded and decoded for matching (see the module docstring); base64 of plain
+    words is read as those words."""
+    folded = strip_accents(fold(_from_base64(text)))
     plain = _tidy(folded)
     # Leetspeak is read before punctuation goes, since '@', '$', '!' and '|' stand for letters;
     # spaced-out letters ("e.t.h.n.i.c") are joined after it, once dots became spaces.

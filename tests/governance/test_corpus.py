@@ -61,6 +61,12 @@ RELABELLED = {
     # by type (Recital 61): the rulebook asks for approval in the justice context only
     # when people are pictured or the wording is about a case's facts or evidence.
     "h078": "allow",
+    # Annex III 2 covers safety components that manage or operate critical infrastructure;
+    # finding damage on a power line or a signal for a maintenance crew to review is not
+    # one (the rulebook asks for approval for safety monitoring, access, people on site and
+    # any output that acts on the plant).
+    "h079": "allow",
+    "h080": "allow",
 }
 
 

@@ -117,9 +117,20 @@ RULE_CASES: dict[str, tuple[PolicyRequest, PolicyRequest]] = {
     ),
     "ANNEX3-2-CRITICAL-INFRASTRUCTURE": (
         request(
-            ["cracked insulator"], purpose="quality_inspection", context="critical_infrastructure"
+            ["cracked insulator", "sound insulator"],
+            purpose="quality_inspection",
+            context="critical_infrastructure",
+            categories=["scenes"],
+            description="Flagged insulators automatically trip the feeder.",
         ),
-        request(["cable drum"], purpose="inventory", context="critical_infrastructure"),
+        # Finding damage for a maintenance crew to review is no safety component.
+        request(
+            ["cracked insulator", "sound insulator"],
+            purpose="quality_inspection",
+            context="critical_infrastructure",
+            categories=["scenes"],
+            description="A lineman reviews each flagged image; nothing is switched automatically.",
+        ),
     ),
     "ANNEX3-3-EDUCATION": (
         request(["student cheating", "student not cheating"], purpose="exam_proctoring"),

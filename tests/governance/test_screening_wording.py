@@ -1,0 +1,130 @@
+"""Wordings the blind corpora showed the screening must read: jargon, names, obfuscation,
+look-alikes, and purpose codes that must not excuse anything."""
+
+from __future__ import annotations
+
+import pytest
+
+from governance.engine import Decision, decide, parse_request
+from governance.screening.language import is_readable
+from governance.screening.normalise import normalise
+
+PEOPLE = ["people", "faces"]
+
+
+def _decide(labels: list[str], **fields: object) -> Decision:
+    raw: dict[str, object] = {
+        "purpose": "research",
+        "deployment_context": "general",
+        "task": "zero_shot_classification",
+        "labels": labels,
+        "data_categories": PEOPLE,
+        **fields,
+    }
+    return decide(parse_request(raw)).decision
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pneumothorax",
+        "adenocarcinoma",
+        "dermatofibroma",
+        "seborrhoeic keratosis",
+        "microaneurysms",
+        "underproofed",
+        "delamination",
+        "en-suite bathroom",
+        "Diwali diya lamp",
+        "Ziehl-Neelsen stain",
+    ],
+)
+def test_english_jargon_and_names_are_readable(text: str) -> None:
+    assert is_readable(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hombre triste", "trabajador enojado", "persona negra", "les hommes", "Schwarze Katze"],
+)
+def test_other_languages_stay_unreadable(text: str) -> None:
+    """The large dictionaries list "hombre" or "triste"; the screening must not take such
+    text for English, nor split "trabajador" into the syllables "tra" + "bajador"."""
+    assert not is_readable(text)
+
+
+def test_base64_and_wide_spaced_letters_are_decoded() -> None:
+    assert normalise("bXVzbGlt").decoded == "muslim"
+    assert normalise("a n g r y  e m p l o y e e").decoded == "angry employee"
+    assert normalise("Notebook").decoded == "notebook"  # valid base64, but not of words
+    assert _decide(["bXVzbGlt", "Y2hyaXN0aWFu"]) == Decision.DENY
+
+
+@pytest.mark.parametrize(
+    ("labels", "categories"),
+    [
+        (["Gothic cathedral", "mosque with minaret", "Buddhist pagoda"], ["scenes"]),
+        (["Buddhist thangka", "Islamic calligraphy panel", "Byzantine icon"], ["other"]),
+        (["left wing leading-edge dent", "right wing flap corrosion"], ["vehicles"]),
+        (["Gay Street sign in Knoxville", "the Enola Gay bomber on display"], ["scenes"]),
+        (["religion and spirituality", "LGBTQ+ fiction", "cookery"], ["products"]),
+        (["male chick", "female chick"], ["animals"]),
+        (["disabled parking bay", "EV charging bay"], ["vehicles", "scenes"]),
+        (["face with tears of joy emoji", "angry face emoji"], ["other"]),
+        (["pedestrian crossing", "pedestrian bridge"], ["scenes"]),
+    ],
+)
+def test_look_alikes_are_allowed(labels: list[str], categories: list[str]) -> None:
+    assert _decide(labels, data_categories=categories) == Decision.ALLOW
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["immigrant-looking customer", "native-looking customer"],
+        ["model resident", "nuisance resident"],
+        ["respectable family", "problem family"],
+        ["Leave supporter", "Remain supporter"],
+        ["probably fasts during Ramadan", "probably does not fast"],
+        ["troublemaker likely to unionise", "team player"],
+    ],
+)
+def test_paraphrases_of_prohibited_uses_are_denied(labels: list[str]) -> None:
+    assert _decide(labels) == Decision.DENY
+
+
+def test_low_morale_at_work_is_an_emotion_and_a_purpose_code_cannot_excuse_it() -> None:
+    """ "team_health_check" names health, but a purpose code's own words only add concerns:
+    the medical or safety exception needs a real reason in the request."""
+    labels = ["team morale high", "team morale low"]
+    assert _decide(labels, deployment_context="workplace") == Decision.DENY
+    assert (
+        _decide(labels, deployment_context="workplace", purpose="team_health_check")
+        == Decision.DENY
+    )
+
+
+def test_one_search_query_with_a_smile_is_a_kind_of_picture() -> None:
+    """Recital 18: one query for a smiling chef searches for a kind of picture; two
+    queries contrasting expressions tell people apart."""
+    one = ["a smiling chef plating a dessert", "a barista pouring latte art"]
+    assert _decide([], task="text_to_image_search", queries=one) == Decision.ALLOW
+    two = ["a smiling shopper", "a frowning shopper"]
+    assert _decide([], task="text_to_image_search", queries=two) == Decision.REQUIRE_APPROVAL
+
+
+def test_contexts_about_people_allow_images_without_people() -> None:
+    found = ["umbrella", "wallet", "mobile phone"]
+    assert _decide(found, deployment_context="law_enforcement", data_categories=["products"]) == (
+        Decision.ALLOW
+    )
+    seized = ["seized knife", "seized firearm"]
+    assert _decide(seized, deployment_context="law_enforcement", data_categories=["products"]) == (
+        Decision.REQUIRE_APPROVAL
+    )
+    assert _decide(found, deployment_context="law_enforcement") == Decision.REQUIRE_APPROVAL
+
+
+def test_influencing_voters_needs_approval() -> None:
+    labels = ["persuades undecided voters", "no effect"]
+    assert _decide(labels, data_categories=["other"]) == Decision.REQUIRE_APPROVAL
