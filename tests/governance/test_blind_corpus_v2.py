@@ -55,15 +55,11 @@ def test_every_prohibited_request_is_denied(score: object) -> None:
 
 # Measured after the fixes (docs/governance.md): no approval-needing request allowed (the
 # one allowed before, "signs of depression" read as a sign, a thing, was fixed with the third
-# blind corpus), and 28 of 121 benign requests refused:
-# 22 in other languages that the screening cannot read (require_approval by design), 5 in
-# the law-enforcement, migration, justice and critical-infrastructure contexts, which the
-# rulebook sends to a person whatever the task, and one English label with words the
-# language check does not know. These guards hold that level; the targets (0 and 3%) are
-# not met on this set.
+# blind corpus), and 19 of 121 benign requests refused, all in other languages that the
+# screening cannot read (require_approval by design). No English benign request is refused.
 def test_approval_needing_requests_allowed_do_not_exceed_the_measured_level(score: object) -> None:
     assert score.approval_allowed == 0  # type: ignore[attr-defined]
 
 
 def test_benign_refusals_do_not_exceed_the_measured_level(score: object) -> None:
-    assert score.benign_refused_share <= 28 / 121  # type: ignore[attr-defined]
+    assert score.benign_refused_share <= 19 / 121  # type: ignore[attr-defined]

@@ -52,12 +52,11 @@ def test_corpus_covers_every_context_task_and_decision() -> None:
 
 
 # Floors measured after the fixes that this corpus revealed (docs/governance.md has the
-# first-run figures too). 20 of 120 benign requests are still refused: 10 in other
-# languages that the screening cannot read (require_approval by design), 2 English labels
-# of medical jargon the language check does not know, 5 in the critical-infrastructure,
-# law-enforcement, migration and justice contexts, which the rulebook sends to a person
-# whatever the task, one text-to-image query about people enjoying a product, and one
-# benign request carrying an instruction to the screening.
+# first-run figures too). 14 of 120 benign requests are still refused: 10 in other
+# languages that the screening cannot read (require_approval by design), alt text
+# contrasting "a woman … / a man … / two children …", a reservoir perimeter camera (safety
+# monitoring in critical infrastructure), a text-to-image query about people enjoying a
+# product, and one benign request carrying an instruction to the screening.
 @pytest.fixture(scope="module")
 def score() -> object:
     return bench.score_corpus(bench.load_corpus(CORPUS))
@@ -73,4 +72,4 @@ def test_no_approval_needing_request_is_allowed(score: object) -> None:
 
 
 def test_benign_refusals_do_not_exceed_the_measured_level(score: object) -> None:
-    assert score.benign_refused_share <= 20 / 120  # type: ignore[attr-defined]
+    assert score.benign_refused_share <= 14 / 120  # type: ignore[attr-defined]

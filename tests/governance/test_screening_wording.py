@@ -128,3 +128,22 @@ def test_contexts_about_people_allow_images_without_people() -> None:
 def test_influencing_voters_needs_approval() -> None:
     labels = ["persuades undecided voters", "no effect"]
     assert _decide(labels, data_categories=["other"]) == Decision.REQUIRE_APPROVAL
+
+
+def test_police_border_and_court_words_need_people_documents_or_evidence() -> None:
+    furniture = ["office chair", "desk", "laptop"]
+    register = "Asset register for the police station's furniture, for the police."
+    assert (
+        _decide(furniture, data_categories=["products"], purpose_description=register)
+        == Decision.ALLOW
+    )
+    buildings = ["courthouse facade", "courtroom interior"]
+    assert _decide(buildings, data_categories=["scenes"]) == Decision.ALLOW
+    application = ["asylum application form", "other form"]
+    assert _decide(application, data_categories=["documents"]) == Decision.REQUIRE_APPROVAL
+    smuggling = ["lorry with smuggled goods", "ordinary lorry"]
+    queue = "Count lorries at the border crossing."
+    assert (
+        _decide(smuggling, data_categories=["vehicles"], purpose_description=queue)
+        == Decision.REQUIRE_APPROVAL
+    )
