@@ -125,8 +125,10 @@ def policy_preview(
     The API's dry-run and job submission both decide through here, so they return the same
     decision and the same explanation (rules, articles, reasons, matched words) as
     ``manage.py policy_check`` for the same request. Raises ``ValidationError`` (a 400) for
-    a malformed request, an unknown purpose, context, task or data category, and for labels
-    or queries that hold personal data.
+    a malformed request, an unknown context, task or data category, and for labels or
+    queries that hold personal data. A purpose outside the taxonomy is decided as the
+    taxonomy purpose it is nearest to (``governance.purposes``); :func:`job_submit` then
+    refuses it, since a job needs the code itself.
     """
     cleaned_labels = _texts("labels", labels, required=task in TASKS_WITH_LABELS)
     cleaned_queries = _texts("queries", queries, required=task in TASKS_WITH_QUERIES)
