@@ -119,6 +119,9 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "receipt sorting",
             "form routing",
             "document triage",
+            "records digitisation",
+            "court records digitisation",
+            "scanning paper records",
         ),
         "safety_monitoring": (
             "fire detection",

@@ -353,11 +353,20 @@ def _other_language_subject(original: str, rulebook: Rulebook, subject: Subject)
     stays a thing."""
     other = rulebook.other_languages
     wide = wide_fold(original)
-    if subject != Subject.NON_PERSON and any(w.pattern.search(wide) for w in other.person_words):
+    if subject != Subject.NON_PERSON and _names_any(other.person_words, wide):
         return Subject.PERSON
-    if any(w.pattern.search(wide) for w in other.non_person_words):
+    if _names_any(other.non_person_words, wide):
         return Subject.NON_PERSON
     return subject
+
+
+def _names_any(words: Sequence[Term], wide: str) -> bool:
+    """Does ``wide`` hold one of ``words``, other than as an English word ("figure")?"""
+    return any(
+        not is_english_only(match.group())
+        for word in words
+        for match in word.pattern.finditer(wide)
+    )
 
 
 def _other_language_findings(
@@ -373,12 +382,10 @@ def _other_language_findings(
     if not other.concepts:
         return []
     wide = wide_fold(text.original)
-    names_person = bool(text.person_spans) or any(
-        w.pattern.search(wide) for w in other.person_words
-    )
+    names_person = bool(text.person_spans) or _names_any(other.person_words, wide)
     # An English thing as the head word wins ("Donna Karan handbag" is a handbag).
     names_thing = text.subject == Subject.NON_PERSON or (
-        not names_person and any(w.pattern.search(wide) for w in other.non_person_words)
+        not names_person and _names_any(other.non_person_words, wide)
     )
     findings: list[Finding] = []
     for name, lexicon in other.concepts.items():

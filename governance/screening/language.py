@@ -30,6 +30,10 @@ from governance.rulebook import default_rulebook
 from governance.screening.normalise import fold, is_latin_letter, strip_accents
 
 _WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
+# Phrases English borrowed whole, whose words would count as another language's.
+_LOAN_PHRASES = re.compile(
+    r"\b(en[\s-]suite|en route|en masse|a la carte|de facto|de luxe|per se|pret a porter)\b"
+)
 _CAPITALISED = re.compile(r"\b[A-Z][^\W\d_]+")
 _SUFFIXES = (
     "'s",
@@ -225,7 +229,7 @@ def is_readable(text: str) -> bool:
     non_latin = sum(not is_latin_letter(c) for c in letters)
     if non_latin / len(letters) > MAX_NON_LATIN_SHARE:
         return False
-    words = _WORDS.findall(strip_accents(folded))
+    words = _WORDS.findall(_LOAN_PHRASES.sub(" ", strip_accents(folded)))
     foreign = [w for w in words if w in _FOREIGN_FUNCTION_WORDS]
     if foreign and not any(w in _ENGLISH_FUNCTION_WORDS for w in words):
         english = [w for w in words if len(w) >= MIN_COUNTED_LENGTH and _known(w)]

@@ -147,3 +147,49 @@ def test_police_border_and_court_words_need_people_documents_or_evidence() -> No
         _decide(smuggling, data_categories=["vehicles"], purpose_description=queue)
         == Decision.REQUIRE_APPROVAL
     )
+
+
+def test_an_english_word_is_no_other_language_cue() -> None:
+    """ "figure" or "profile" are not French or German thing words here: the description
+    is about people and their political leaning."""
+    description = "figure out which of our users lean right politically from their profile selfies"
+    assert (
+        _decide(["user profile photo"], data_categories=["faces"], purpose_description=description)
+        == Decision.DENY
+    )
+
+
+@pytest.mark.parametrize(
+    ("labels", "categories"),
+    [
+        (
+            ["trade union conference programme", "restaurant menu", "church newsletter"],
+            ["documents"],
+        ),
+        (["nude seamless bra", "skin-tone shapewear", "black lace bralette"], ["products"]),
+        (["empty aisle", "one shopper", "small group of shoppers", "queue at checkout"], PEOPLE),
+        (["open-plan living room", "en-suite", "conservatory"], ["scenes"]),
+    ],
+)
+def test_more_look_alikes_are_allowed(labels: list[str], categories: list[str]) -> None:
+    assert _decide(labels, data_categories=categories) == Decision.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        (["employee with migrant background", "employee without migrant background"], "deny"),
+        (
+            ["resident with good community standing", "resident with poor community standing"],
+            "deny",
+        ),
+        (["likely drug mule", "regular traveller"], "deny"),
+        (["shopper in their twenties", "shopper over sixty"], "require_approval"),
+        (
+            ["passenger with mobility impairment", "passenger without assistance need"],
+            "require_approval",
+        ),
+    ],
+)
+def test_more_paraphrases_are_caught(labels: list[str], expected: str) -> None:
+    assert _decide(labels).value == expected
