@@ -73,6 +73,9 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "listing photo tagging",
             "fashion tagging",
             "image labelling of merchandise",
+            "product catalogue",
+            "catalogue photos",
+            "lookbook tagging",
         ),
         "inventory": (
             "shelf auditing",
@@ -101,6 +104,8 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "brand safety review",
             "trust and safety review",
             "misinformation image review",
+            "face blurring before publishing",
+            "anonymisation of photos",
         ),
         "search_own_media": (
             "visual search",
@@ -108,6 +113,8 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "photo library search",
             "similar image search",
             "reverse image search of our own assets",
+            "sports highlights",
+            "highlight clip search",
         ),
         "accessibility": (
             "alt text generation",
@@ -131,6 +138,8 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "hazard detection",
             "patient fall detection",
             "patient monitoring",
+            "intrusion detection",
+            "perimeter intrusion alert",
             "spill detection",
         ),
         "marketing_analytics": (
@@ -164,7 +173,13 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "vehicle counting",
             "road condition monitoring",
         ),
-        "crowd_counting": ("footfall counting", "occupancy counting", "queue length monitoring"),
+        "crowd_counting": (
+            "footfall counting",
+            "occupancy counting",
+            "queue length monitoring",
+            "room occupancy",
+            "space utilisation",
+        ),
         "infrastructure_inspection": (
             "power line inspection",
             "pipeline inspection",
