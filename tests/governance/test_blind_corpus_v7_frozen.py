@@ -1,9 +1,9 @@
 """The seventh blind held-out policy corpus is frozen: written before the engine was run on it.
 
 Written, like the fourth to sixth, from the product issue, the request contract and the
-law only, by someone who had seen none of the rules, lexicons or earlier corpora; about 40% of its rows
-name a purpose code of their own. Its hash is fixed here so that an edit to the corpus
-shows up as a failing test and a visible change in review.
+law only, by someone who had seen none of the rules, lexicons or earlier corpora; most of
+its rows name a purpose code of their own. Its hash is fixed here so that an edit to the
+corpus shows up as a failing test and a visible change in review.
 """
 
 from __future__ import annotations
