@@ -9,47 +9,29 @@ to the corpus shows up as a failing test and a visible change in review.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from governance import taxonomy
-from governance.taxonomy import DATA_CATEGORIES, DEPLOYMENT_CONTEXTS, TASKS
-from tests.governance.test_corpus import bench
+from tests.governance import blind_corpus
 
-CORPUS = Path(__file__).parent / "corpus" / "heldout_blind_v4.jsonl"
+CORPUS = "heldout_blind_v4.jsonl"
 CORPUS_SHA256 = "f5b85a7f853cfe32d2ae16d455b43e47c900dac965ba55b43cd0cfed4f77279d"
-DECISIONS = {"allow", "require_approval", "deny"}
-
-
-def _rows() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
 
 
 def test_corpus_is_frozen() -> None:
-    assert hashlib.sha256(CORPUS.read_bytes()).hexdigest() == CORPUS_SHA256
+    blind_corpus.assert_frozen(CORPUS, CORPUS_SHA256)
 
 
 def test_corpus_rows_follow_the_policy_check_contract() -> None:
-    rows = _rows()
-    assert len(rows) >= 300
-    assert len({row["id"] for row in rows}) == len(rows)
-    for row in rows:
-        assert row["deployment_context"] in DEPLOYMENT_CONTEXTS, row["id"]
-        assert row["task"] in TASKS, row["id"]
-        assert set(row["data_categories"]) <= set(DATA_CATEGORIES), row["id"]
-        assert row["expected"] in DECISIONS, row["id"]
-        assert row["note"], row["id"]
-    invented = [row for row in rows if taxonomy.canonical_purpose(row["purpose"]) is None]
-    assert len(invented) >= 100
+    blind_corpus.assert_follows_the_policy_check_contract(
+        CORPUS, min_rows=300, min_own_purposes=100
+    )
 
 
 @pytest.fixture(scope="module")
 def score() -> Any:
-    return bench.score_corpus(bench.load_corpus(CORPUS))
+    return blind_corpus.score(CORPUS)
 
 
 # Floors measured after the fixes this corpus revealed (docs/governance.md has the first-run

@@ -1,54 +1,36 @@
 """The sixth blind held-out policy corpus is frozen: written before the engine was run on it.
 
-Written, like the fourth and fifth, from the product issue, the request contract and the law only,
-by someone who had seen none of the rules, lexicons or earlier corpora; 41% of its rows
-name a purpose code of their own. Its hash is fixed here so that an edit to the corpus
-shows up as a failing test and a visible change in review.
+Written, like the fourth and fifth, from the product issue, the request contract and the
+law only, by someone who had seen none of the rules, lexicons or earlier corpora; 41% of
+its rows name a purpose code of their own. Its hash is fixed here so that an edit to the
+corpus shows up as a failing test and a visible change in review.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from governance import taxonomy
-from governance.taxonomy import DATA_CATEGORIES, DEPLOYMENT_CONTEXTS, TASKS
-from tests.governance.test_corpus import bench
+from tests.governance import blind_corpus
 
-CORPUS = Path(__file__).parent / "corpus" / "heldout_blind_v6.jsonl"
+CORPUS = "heldout_blind_v6.jsonl"
 CORPUS_SHA256 = "e41a4eb3b1890c3aa6a5b9edccbf72fb8a2e4c1dab406ff567cb564ee43360f1"
-DECISIONS = {"allow", "require_approval", "deny"}
-
-
-def _rows() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
 
 
 def test_corpus_is_frozen() -> None:
-    assert hashlib.sha256(CORPUS.read_bytes()).hexdigest() == CORPUS_SHA256
+    blind_corpus.assert_frozen(CORPUS, CORPUS_SHA256)
 
 
 def test_corpus_rows_follow_the_policy_check_contract() -> None:
-    rows = _rows()
-    assert len(rows) >= 300
-    assert len({row["id"] for row in rows}) == len(rows)
-    for row in rows:
-        assert row["deployment_context"] in DEPLOYMENT_CONTEXTS, row["id"]
-        assert row["task"] in TASKS, row["id"]
-        assert set(row["data_categories"]) <= set(DATA_CATEGORIES), row["id"]
-        assert row["expected"] in DECISIONS, row["id"]
-        assert row["note"], row["id"]
-    invented = [row for row in rows if taxonomy.canonical_purpose(row["purpose"]) is None]
-    assert len(invented) >= 100
+    blind_corpus.assert_follows_the_policy_check_contract(
+        CORPUS, min_rows=300, min_own_purposes=100
+    )
 
 
 @pytest.fixture(scope="module")
 def score() -> Any:
-    return bench.score_corpus(bench.load_corpus(CORPUS))
+    return blind_corpus.score(CORPUS)
 
 
 # Floors measured after the fixes this corpus revealed (docs/governance.md has the first-run
