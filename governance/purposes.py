@@ -4,7 +4,8 @@ A purpose is a code of the taxonomy ("product_tagging") or one of its aliases. A
 does not know the taxonomy by heart writes another spelling ("Product Tagging",
 "product-tagging") or a code of their own ("catalogue_enrichment", "alt_text_generation").
 Such a purpose is matched by meaning, with the offline sentence-embedding model, against
-each taxonomy purpose's code, aliases and description. The decision then applies the rules
+each taxonomy purpose's code, aliases, description and the phrases people use for it
+(``taxonomy.PURPOSE_PHRASES``). The decision then applies the rules
 of the purpose it matched, and the purpose's own words are screened like a description, so
 "ethnicity_estimation" is judged by what it says as well.
 
@@ -14,8 +15,10 @@ Guards keep a guess from lowering a decision, or from raising it on a loose like
   prohibited purpose only on a close one;
 - when an ordinary purpose and a high-risk or prohibited one both qualify and match almost
   equally well, the riskier one is taken;
-- a purpose that matches nothing well enough is ``unmatched``: the rulebook sends such a
-  request to a person (``GOV-UNKNOWN-PURPOSE``), it never allows it.
+- a purpose that matches nothing well enough is ``unmatched``: on images of people the
+  rulebook sends such a request to a person (``GOV-UNLISTED-PURPOSE``); otherwise its words,
+  labels and context decide, as for any request;
+- the purpose's own words can add a concern, never excuse one (``engine``).
 
 Job submission itself still needs a taxonomy code (consent is given per code): there an
 unknown purpose is refused with the nearest code as a suggestion.
