@@ -146,14 +146,7 @@ def match_purpose(given: str, *, model: str) -> PurposeMatch:
         best[code] = max(best.get(code, -1.0), float(value))
     ranked = sorted(best.items(), key=lambda item: -item[1])
     nearest, top = ranked[0]
-    if top < MATCH_THRESHOLD:
-        return PurposeMatch(
-            given=given,
-            code=None,
-            matched_by=MatchedBy.UNMATCHED,
-            similarity=top,
-            nearest=nearest,
-        )
+    # Every threshold is at least MATCH_THRESHOLD, so a weak best match leaves none eligible.
     eligible = [(code, value) for code, value in ranked if value >= _threshold(code)]
     leading = eligible[0][1] if eligible else 0.0
     candidates = [(code, value) for code, value in eligible if leading - value <= RISK_MARGIN]
