@@ -197,6 +197,8 @@ def _clause_evidence(
 ) -> tuple[str, ...] | None:
     """The words that make ``clause`` hold, or None when it does not hold."""
     evidence: list[str] = []
+    if request.purpose in clause.except_purposes:
+        return None
     if clause.purposes:
         if request.purpose not in clause.purposes:
             return None

@@ -186,6 +186,8 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "bridge inspection",
             "grid inspection",
             "corrosion detection",
+            "building and facilities maintenance",
+            "housing repairs and maintenance",
         ),
         "medical_diagnosis_support": (
             "radiology triage",
@@ -208,8 +210,17 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "attendance tracking",
             "productivity tracking",
         ),
-        "employee_performance": ("performance review", "employee productivity scoring"),
-        "education_assessment": ("grading", "student assessment", "homework evaluation"),
+        "employee_performance": (
+            "performance review",
+            "employee productivity scoring",
+            "promotion review",
+        ),
+        "education_assessment": (
+            "grading",
+            "student assessment",
+            "homework evaluation",
+            "practical assessment",
+        ),
         "exam_proctoring": (
             "exam invigilation",
             "online test monitoring",
@@ -228,6 +239,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "welfare eligibility",
             "social benefits assessment",
             "benefit fraud detection",
+            "housing allocation",
         ),
         "access_control": ("building entry by face", "turnstile face check"),
         "identity_verification": (

@@ -46,6 +46,7 @@ _RULE_KEYS = frozenset({"id", "article", "decision", "reason", "when", "unless"}
 _CLAUSE_KEYS = frozenset(
     {
         "purposes",
+        "except_purposes",
         "contexts",
         "tasks",
         "data_categories",
@@ -101,6 +102,8 @@ class Clause:
     concepts: frozenset[str] = frozenset()
     with_concepts: frozenset[str] = frozenset()
     and_concepts: frozenset[str] = frozenset()
+    # The clause does not hold for these purposes.
+    except_purposes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -511,6 +514,7 @@ def _clause(where: str, raw: object, known_concepts: set[str]) -> Clause:
         raise RulebookError(f"{where}: unknown condition keys {sorted(unknown)}")
     allowed: dict[str, set[str]] = {
         "purposes": set(taxonomy.PURPOSES),
+        "except_purposes": set(taxonomy.PURPOSES),
         "contexts": set(taxonomy.DEPLOYMENT_CONTEXTS),
         "tasks": set(taxonomy.TASKS),
         "data_categories": set(taxonomy.DATA_CATEGORIES),

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from governance.rulebook import Concept, OtherLanguageLexicon, Rulebook, Term, wide_fold
-from governance.screening.language import is_english_only, is_readable
+from governance.screening.language import is_english_only, is_readable, rejoin_split_words
 from governance.screening.meaning import ScreeningUnavailable, exemplar_index
 from governance.screening.normalise import NormalisedText, normalise
 from governance.taxonomy import PERSON_DATA_CATEGORIES
@@ -302,8 +302,11 @@ def screen(
         raw.append((purpose_words, Source.PURPOSE))
     texts: list[_Text] = []
     for original, source in dict.fromkeys(raw):
-        norm = normalise(original)
-        subject, person_spans = _subject(norm.decoded, rulebook, people_data)
+        norm = _rejoined(normalise(original))
+        if source == Source.PURPOSE:
+            subject, person_spans = _purpose_subject(norm.decoded, rulebook, people_data)
+        else:
+            subject, person_spans = _subject(norm.decoded, rulebook, people_data)
         if not person_spans:
             subject = _other_language_subject(original, rulebook, subject)
         texts.append(_Text(original, source, norm, subject, person_spans))
@@ -325,6 +328,36 @@ def screen(
     findings.extend(_meaning_findings(readable, rulebook))
     findings.extend(_expressions_as_emotions(findings))
     return ScreeningResult(findings=tuple(dict.fromkeys(findings)))
+
+
+# Words of a purpose code that name the activity, not a thing in the images ("union activity
+# watch" watches people, not wristwatches).
+_ACTIVITY_WORDS = frozenset(
+    """
+    watch watching monitor monitoring screen screening check checks review scan scanning audit
+    dashboard report reporting tracker tracking alert alerts finder detector detection
+    analytics index score scoring board log
+    """.split()  # noqa: SIM905
+)
+
+
+def _purpose_subject(
+    text: str, rulebook: Rulebook, people_data: bool
+) -> tuple[Subject, tuple[tuple[int, int], ...]]:
+    """What a purpose code's own words are about, its activity words left aside."""
+    kept = " ".join(w if w not in _ACTIVITY_WORDS else "_" * len(w) for w in text.split(" "))
+    return _subject(kept, rulebook, people_data)
+
+
+def _rejoined(norm: NormalisedText) -> NormalisedText:
+    """``norm`` read with words spelled in pieces put back together ("ha ppy em ploy ee");
+    the text as it was stays a variant."""
+    joined = rejoin_split_words(norm.decoded)
+    if joined is None:
+        return norm
+    return NormalisedText(
+        original=norm.original, plain=norm.plain, decoded=joined, decoded_alt=norm.decoded
+    )
 
 
 def _expressions_as_emotions(findings: Sequence[Finding]) -> list[Finding]:
@@ -419,18 +452,34 @@ def _other_language_hit(
     names_person: bool,
 ) -> tuple[Term, re.Match[str]] | None:
     tiers = (
-        (lexicon.terms, any_subject),
-        (lexicon.person_terms, person_subject),
-        (lexicon.explicit_person_terms, names_person),
+        (lexicon.terms, any_subject, False),
+        (lexicon.person_terms, person_subject, True),
+        (lexicon.explicit_person_terms, names_person, True),
     )
-    for terms, applies in tiers:
+    for terms, applies, about_the_person in tiers:
         if not applies:
             continue
         for term in terms:
             for match in term.pattern.finditer(wide):
-                if not is_english_only(match.group()):
-                    return term, match
+                if is_english_only(match.group()):
+                    continue
+                if about_the_person and _describes_what_is_worn(wide, match.start()):
+                    continue
+                return term, match
     return None
+
+
+# "with" and "in" in the other languages: a word after one describes what a person wears or
+# carries ("Person mit schwarzer Kapuzenjacke", "homme en veste noire"), not the person.
+_WITH_WORDS = frozenset(
+    "mit con avec com met w z ze in im en dans na sa".split()  # noqa: SIM905
+)
+_WITH_WINDOW = 6
+
+
+def _describes_what_is_worn(wide: str, start: int) -> bool:
+    before = wide[:start].split()[-_WITH_WINDOW:]
+    return any(word in _WITH_WORDS for word in before)
 
 
 def _meaning_findings(texts: Sequence[_Text], rulebook: Rulebook) -> list[Finding]:

@@ -7,7 +7,8 @@ common endings, reading British spellings ("seborrhoeic") or splitting a compoun
 ("microaneurysms", "underproofed").
 
 English words are those of the embedding model's vocabulary and the bundled English NLP
-pipeline's, plus the two large English dictionaries of the ``english-words`` package
+pipeline's, a few loanwords and words newer than the dictionaries ("defibrillator",
+"dicom", "selfie"), plus the two large English dictionaries of the ``english-words`` package
 (Webster's Second and GCIDE: the jargon of medicine, engineering, food, geology …). Those
 dictionaries also list many foreign words ("hombre", "frau", "donna"), so every word of the
 rulebook's other-language lexicons, and the function words below, are taken out of them:
@@ -87,6 +88,16 @@ _LOANWORDS = frozenset(
     bratwurst baguette macaron macarons gnocchi prosciutto chorizo tortilla quesadilla churros
     paella tiramisu focaccia ciabatta bruschetta sauerkraut strudel schnitzel kimchi bibimbap
     ramen udon edamame matcha tzatziki hummus falafel shawarma baklava emoji emojis
+    hijab niqab burqa burka
+    """.split()  # noqa: SIM905
+)
+# Words newer than the dictionaries (or their acronyms written as words) that business
+# units use in labels and purpose codes: equipment, formats, products.
+_MODERN_WORDS = frozenset(
+    """
+    defibrillator selfie dedup dedupe dicom vape vaping wifi lidar ebike onesie jeggings
+    glucometer mammogram mammography sonogram meme rfid hvac scada vlog vlogger esports
+    athleisure hdmi qrcode ekg nebuliser epipen rollator hivis hiviz kpop
     """.split()  # noqa: SIM905
 )
 # Greek and Latin combining forms that start the compounds of medicine and science
@@ -130,7 +141,7 @@ def english_words() -> frozenset[str]:
                     words.add(item.lower())
     if not words:
         raise RuntimeError("no English word list found for the screening")
-    return frozenset((words - _FOREIGN_FUNCTION_WORDS) | _LOANWORDS)
+    return frozenset((words - _FOREIGN_FUNCTION_WORDS) | _LOANWORDS | _MODERN_WORDS)
 
 
 @functools.cache
@@ -259,3 +270,50 @@ def is_readable(text: str) -> bool:
     if len(unknown) >= 2:
         return len(unknown) / len(counted) <= MAX_UNKNOWN_SHARE
     return True
+
+
+# Words spelled in pieces ("st re ssed em ploy ee"): rejoined when every piece is short, some
+# piece is not a word, and the letters read as at most half as many whole words (or as fewer
+# words, when this many pieces are not words).
+MIN_BROKEN_PIECES = 2
+MAX_PIECE_LENGTH = 5
+_SHORT_WORDS = frozenset({"a", "an", "of", "in", "on", "at", "to", "by", "or", "is"})
+
+
+def _whole_word(word: str) -> bool:
+    if word in _SHORT_WORDS:
+        return True
+    if len(word) < MIN_COUNTED_LENGTH:
+        return len(word) == MIN_WORD_LENGTH and word in english_words() and word in _dictionaries()
+    return word in english_words() and _known(word)
+
+
+def _segment(letters: str) -> list[str] | None:
+    """``letters`` as the fewest whole words, or None."""
+    best: list[list[str] | None] = [None] * (len(letters) + 1)
+    best[0] = []
+    for end in range(1, len(letters) + 1):
+        for start in range(end):
+            head = best[start]
+            if head is None or not _whole_word(letters[start:end]):
+                continue
+            if best[end] is None or len(head) + 1 < len(best[end] or ()):
+                best[end] = [*head, letters[start:end]]
+    return best[-1]
+
+
+def rejoin_split_words(text: str) -> str | None:
+    """``text`` (normalised) with words spelled in pieces put back together ("ha ppy em ploy
+    ee" is "happy employee"), or None when it is not written that way."""
+    pieces = text.split()
+    if not pieces or not all(p.isalpha() and len(p) <= MAX_PIECE_LENGTH for p in pieces):
+        return None
+    broken = sum(not _whole_word(p) for p in pieces)
+    if not broken:
+        return None
+    words = _segment("".join(pieces))
+    if words is None or len(words) >= len(pieces):
+        return None
+    if broken < MIN_BROKEN_PIECES and 2 * len(words) > len(pieces):
+        return None
+    return " ".join(words)

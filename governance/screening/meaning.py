@@ -64,7 +64,8 @@ class Embedder:
         self._cache: dict[str, Vectors] = {}
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
             with _LOCK:
                 model = embedding_model(self.model_name)
@@ -72,12 +73,13 @@ class Embedder:
                     missing, normalize_embeddings=True, convert_to_numpy=True, batch_size=64
                 )
             if len(self._cache) + len(missing) > _TEXT_CACHE_SIZE:
+                # Texts of this call already cached are kept in ``found``.
                 self._cache.clear()
             for text, vector in zip(missing, vectors, strict=True):
-                self._cache[text] = np.asarray(vector, dtype=np.float32)
+                found[text] = self._cache[text] = np.asarray(vector, dtype=np.float32)
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+        return np.stack([found[t] for t in texts])
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _MIN_BASE64 = 8
 _MIN_BASE64_LETTERS = 4
 _LEET_CHARS = re.compile(r"[0-9@$!|€]")
+# A leet character between two letters ("m4n", "w0n"): a word, even with two letters only.
+_LEET_INSIDE = re.compile(r"[^\W\d_][0-9@$!|€]+[^\W\d_]")
+_MIN_LEET_LETTERS = 3
 _SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z] ){2,}[a-z](?![a-z0-9])")
 _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>"
@@ -83,7 +86,10 @@ def _tidy(text: str) -> str:
 
 def _undo_leet(word: str, table: dict[int, str]) -> str:
     core = word.strip(_EDGE_PUNCTUATION)
-    if sum(c.isalpha() for c in core) >= 3 and _LEET_CHARS.search(core):
+    letters = sum(c.isalpha() for c in core)
+    if _LEET_CHARS.search(core) and (
+        letters >= _MIN_LEET_LETTERS or (letters == 2 and _LEET_INSIDE.fullmatch(core))
+    ):
         start = word.index(core)
         return word[:start] + core.translate(table) + word[start + len(core) :]
     return word

@@ -105,6 +105,12 @@ def test_empty_folder_is_refused(tmp_path: Path) -> None:
         (lambda c: c["rules"][0].update(when=[]), "non-empty list"),
         (lambda c: c["rules"][0].update(when=[{"purposes": ["teleportation"]}]), "unknown"),
         (lambda c: c["rules"][0].update(when=[{"contexts": ["moon"]}]), "unknown"),
+        (
+            lambda c: c["rules"][0].update(
+                when=[{"concepts": ["emotion"], "except_purposes": ["teleportation"]}]
+            ),
+            "unknown except purposes",
+        ),
         (lambda c: c["rules"][0].update(when=[{"concepts": ["no_such_concept"]}]), "unknown"),
         (lambda c: c["rules"][0].update(when=[{"colour": ["red"]}]), "unknown condition"),
         (lambda c: c["rules"][0].update(extra="x"), "unknown keys"),

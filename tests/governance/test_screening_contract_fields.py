@@ -1,0 +1,207 @@
+"""Requests with only the six contract fields (no description): what the eighth blind
+corpus showed the screening must read from labels and purpose codes alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from governance.engine import Decision, decide, parse_request
+from governance.rulebook import default_rulebook
+from governance.screening import meaning
+from governance.screening.language import is_readable, rejoin_split_words
+from governance.screening.normalise import normalise
+
+PEOPLE = ["people", "faces"]
+
+
+def _decide(labels: list[str], **fields: object) -> Decision:
+    raw: dict[str, object] = {
+        "purpose": "research",
+        "deployment_context": "general",
+        "task": "zero_shot_classification",
+        "labels": labels,
+        "data_categories": PEOPLE,
+        **fields,
+    }
+    return decide(parse_request(raw)).decision
+
+
+def test_leetspeak_with_two_letters_is_read() -> None:
+    assert normalise("a ph0to of a bl4ck m4n").decoded == "a photo of a black man"
+    # Codes with a digit at the edge, or digits that stand for no letter, stay as written.
+    for code in ("a4 paper", "4x4 truck", "mp3 player", "b2b", "3d printer"):
+        assert normalise(code).decoded == code
+    assert _decide(["a ph0to of a bl4ck m4n", "a ph0to of a wh1te m4n"]) == Decision.DENY
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("st re ssed em ploy ee", "stressed employee"),
+        ("ha ppy em ploy ee", "happy employee"),
+        ("an gry wor ker", "angry worker"),
+        ("mu sl im", "muslim"),
+    ],
+)
+def test_words_spelled_in_pieces_are_put_back_together(text: str, joined: str) -> None:
+    assert rejoin_split_words(text) == joined
+
+
+@pytest.mark.parametrize(
+    "text", ["a red car", "hot dog bun", "sun hat", "une chaise rouge", "xl tee", "gato negro"]
+)
+def test_ordinary_short_words_are_not_rejoined(text: str) -> None:
+    assert rejoin_split_words(text) is None
+
+
+def test_emotions_spelled_in_pieces_at_work_are_denied() -> None:
+    labels = ["st re ssed em ploy ee", "ha ppy em ploy ee"]
+    fields = {"deployment_context": "workplace", "data_categories": ["faces"]}
+    assert _decide(labels, purpose="team_pulse", **fields) == Decision.DENY
+
+
+@pytest.mark.parametrize(
+    ("labels", "fields"),
+    [
+        (["employee phenotype: caucasoid", "employee phenotype: negroid"], {}),
+        (
+            ["staff exhibiting negative affect", "staff exhibiting flat affect"],
+            {"deployment_context": "workplace"},
+        ),
+        (
+            ["staff gathered in break room", "staff handing out leaflets"],
+            {"purpose": "union_activity_watch", "deployment_context": "workplace"},
+        ),
+        (["persona con aspetto criminale", "persona innocua"], {"deployment_context": "retail"}),
+    ],
+)
+def test_jargon_and_purpose_codes_reveal_prohibited_uses(
+    labels: list[str], fields: dict[str, object]
+) -> None:
+    assert _decide(labels, **fields) == Decision.DENY
+
+
+def test_live_street_camera_identification_for_the_police_is_denied() -> None:
+    raw = {
+        "purpose": "realtime_street_camera_identification",
+        "deployment_context": "law_enforcement",
+        "task": "image_to_image_search",
+        "labels": [],
+        "data_categories": ["faces"],
+    }
+    decision = decide(parse_request(raw))
+    assert decision.decision == Decision.DENY
+    assert "ART5-1H-REALTIME-REMOTE-BIOMETRIC-ID" in [rule.id for rule in decision.rules]
+
+
+def test_a_face_finder_for_own_event_photos_is_identification_not_scraping() -> None:
+    raw = {
+        "purpose": "event_photo_face_finder",
+        "deployment_context": "media",
+        "task": "image_to_image_search",
+        "labels": [],
+        "data_categories": ["faces"],
+    }
+    decision = decide(parse_request(raw))
+    assert decision.decision == Decision.REQUIRE_APPROVAL
+    assert "ART5-1E-FACE-SCRAPING" not in [rule.id for rule in decision.rules]
+
+
+def test_a_medical_purpose_code_lifts_emotion_at_school_to_the_exception() -> None:
+    labels = ["student showing signs of acute distress", "student not in distress"]
+    at_school = {"deployment_context": "education", "data_categories": ["faces"]}
+    assert _decide(labels, purpose="student_wellbeing_medical", **at_school) == (
+        Decision.REQUIRE_APPROVAL
+    )
+    # Vaguer words excuse nothing.
+    assert _decide(labels, purpose="student_wellbeing", **at_school) == Decision.DENY
+
+
+@pytest.mark.parametrize(
+    ("purpose", "labels", "expected"),
+    [
+        ("gas_leak_safety_shutoff", ["visible gas plume near compressor"], "require_approval"),
+        ("water_treatment_safety", ["overflowing basin", "normal basin level"], "require_approval"),
+        ("pipeline_integrity_safety", ["corroded pipe", "intact pipe"], "require_approval"),
+        (
+            "traffic_signal_safety_control",
+            ["congested intersection", "clear intersection"],
+            "require_approval",
+        ),
+        # Inspection for damage, and an inventory of safety equipment, are maintenance.
+        ("substation_inspection", ["cracked insulator", "oil leak on transformer"], "allow"),
+        ("asset_register", ["fire extinguisher", "safety sign", "smoke detector"], "allow"),
+    ],
+)
+def test_safety_components_of_critical_infrastructure_need_approval(
+    purpose: str, labels: list[str], expected: str
+) -> None:
+    fields = {"deployment_context": "critical_infrastructure", "data_categories": ["scenes"]}
+    assert _decide(labels, purpose=purpose, **fields).value == expected
+
+
+def test_filing_court_papers_by_kind_is_ancillary_administration() -> None:
+    labels = ["court judgment", "witness statement form", "invoice"]
+    fields = {"deployment_context": "justice", "data_categories": ["documents"]}
+    assert _decide(labels, purpose="archive_digitisation", **fields) == Decision.ALLOW
+    assert _decide(labels, purpose="case_outcome_support", **fields) == (Decision.REQUIRE_APPROVAL)
+
+
+@pytest.mark.parametrize(
+    ("labels", "fields"),
+    [
+        (["fingerprint smudge on glass", "clean glass"], {"data_categories": ["products"]}),
+        (
+            ["person lying on the ground", "person who looks terrified"],
+            {"purpose": "safety_monitoring", "deployment_context": "public_space"},
+        ),
+        (
+            ["professional-looking candidate", "unprofessional-looking candidate"],
+            {"purpose": "recruitment", "deployment_context": "workplace"},
+        ),
+        (
+            ["Person mit schwarzer Kapuzenjacke und weißen Turnschuhen"],
+            {"purpose": "law_enforcement_investigation", "deployment_context": "law_enforcement"},
+        ),
+    ],
+)
+def test_look_alikes_are_not_prohibited(labels: list[str], fields: dict[str, object]) -> None:
+    """A smudge is no fingerprint check, fear is no criminal look, a candidate's presentation
+    is an employment matter, a black hoodie is no skin colour."""
+    assert _decide(labels, **fields) != Decision.DENY
+
+
+def test_a_smudge_is_not_biometric_but_a_fingerprint_check_is() -> None:
+    products = {"purpose": "quality_inspection", "data_categories": ["products"]}
+    assert _decide(["fingerprint smudge on glass", "clean glass"], **products) == Decision.ALLOW
+    assert _decide(["fingerprint match", "no match"]) == Decision.REQUIRE_APPROVAL
+
+
+@pytest.mark.parametrize(
+    "text", ["an infusion pump, a defibrillator", "dicom thumbnail dedup", "selfie stick"]
+)
+def test_words_newer_than_the_dictionaries_are_readable(text: str) -> None:
+    assert is_readable(text)
+
+
+def test_social_housing_allocation_is_taken_for_benefits_but_repairs_are_not() -> None:
+    fields = {"deployment_context": "essential_services", "data_categories": ["scenes"]}
+    rooms = ["overcrowded apartment", "adequate apartment"]
+    assert _decide(rooms, purpose="social_housing_allocation", **fields) == (
+        Decision.REQUIRE_APPROVAL
+    )
+    assert _decide(["damp patch", "broken boiler"], purpose="social_housing_repairs", **fields) == (
+        Decision.ALLOW
+    )
+
+
+def test_the_text_cache_keeps_this_calls_texts_when_it_overflows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    embedder = meaning.Embedder(default_rulebook().screening.model)
+    monkeypatch.setattr(meaning, "_TEXT_CACHE_SIZE", 3)
+    first = embedder.encode(["a forklift", "a pallet"])
+    both = embedder.encode(["a forklift", "a crane", "a ladder"])
+    assert both.shape[0] == 3
+    np.testing.assert_allclose(both[0], first[0], atol=1e-6)
