@@ -1,0 +1,175 @@
+"""The frozen blind held-out policy corpora, fourth onwards: each written before the engine
+was run on it.
+
+Each set was written from the product issue, the request contract and the law only, by
+someone who had seen none of the rules, lexicons or earlier corpora, after the fixes the
+previous set revealed; from the fourth on, many rows name a purpose code of their own
+("catalogue_enrichment", "reoffending_risk"), which the engine takes for the nearest
+taxonomy purpose by meaning. The eighth holds only the six contract fields, with no
+purpose description. Each set's hash is fixed here, so that an edit to it shows up as a
+failing test and a visible change in review; its floors are the levels measured after the
+fixes it revealed (``docs/governance.md`` has every set's first run too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.governance import blind_corpus
+
+CONTRACT_FIELDS = {"id", "purpose", "deployment_context", "task", "labels", "data_categories"}
+
+
+@dataclass(frozen=True)
+class FrozenCorpus:
+    name: str
+    sha256: str
+    min_rows: int
+    min_own_purposes: int
+    # Floors; ``why`` says what still misses them (shown when a floor fails).
+    prohibited_allowed: int
+    prohibited_not_denied: int
+    approval_allowed: int
+    benign_refused: int
+    benign: int
+    why: str
+    six_fields_only: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.name.removeprefix("heldout_blind_").removesuffix(".jsonl")
+
+
+CORPORA = (
+    FrozenCorpus(
+        name="heldout_blind_v4.jsonl",
+        sha256="f5b85a7f853cfe32d2ae16d455b43e47c900dac965ba55b43cd0cfed4f77279d",
+        min_rows=300,
+        min_own_purposes=100,
+        prohibited_allowed=0,
+        prohibited_not_denied=3,
+        approval_allowed=6,
+        benign_refused=7,
+        benign=152,
+        why="""Not denied: two police face searches that say neither where nor when (so
+        approval, not 5(1)(h)), and "seen at church" taken for a church. Approval-needing
+        allowed: what individual workers do ("operator skipped torque step") with no
+        monitoring wording, and inspections of a dam's cracks and water turbidity, which the
+        rulebook treats as maintenance. Benign refused: 6 in other languages (by design) and
+        dishes with two French names.""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v5.jsonl",
+        sha256="d7081181e167f837a0b1e96cdf674a243221776ba8fc915ac8e7b9e929c6f510",
+        min_rows=300,
+        min_own_purposes=100,
+        prohibited_allowed=1,
+        prohibited_not_denied=4,
+        approval_allowed=8,
+        benign_refused=9,
+        benign=150,
+        why="""Allowed: v5-200 embeds its own "face" images with no description; the
+        scraping its note speaks of is nowhere in the request. Approval-needing allowed:
+        worker and pupil monitoring phrased as compliance, engagement or grades. Benign
+        refused: 6 in other languages (by design), podcast genres with "kids" on data
+        without people, eye colours under a purpose code like no taxonomy purpose on images
+        of people, and "PAS stain" ("pas" read as French).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v6.jsonl",
+        sha256="e41a4eb3b1890c3aa6a5b9edccbf72fb8a2e4c1dab406ff567cb564ee43360f1",
+        min_rows=300,
+        min_own_purposes=100,
+        prohibited_allowed=0,
+        prohibited_not_denied=2,
+        approval_allowed=4,
+        benign_refused=6,
+        benign=150,
+        why="""Not denied: "identified person / unidentified person" with no place or time,
+        and a bare "customer" label whose emotion intent at a till is only in the
+        description. Benign refused: 6 in other languages (by design).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v7.jsonl",
+        sha256="500fb519871d6c3d2ef7a294ef06f696d93eededf76e619db12c40550a382e2c",
+        min_rows=250,
+        min_own_purposes=100,
+        prohibited_allowed=0,
+        prohibited_not_denied=5,
+        approval_allowed=1,
+        benign_refused=8,
+        benign=140,
+        why="""Not denied, each still needing approval: nurses' stress and annoyance lifted to
+        the medical exception, a defendant, a "known person" and a protester whose
+        prohibited intent is only in the description, and a bare "face" label. Benign
+        refused: 5 in other languages (by design), a police press office's search of its
+        vehicle photos, a job-fair booth under the purpose recruitment, and hair colours
+        under a purpose code like no taxonomy purpose on images of people.""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v8.jsonl",
+        sha256="6463eb004ced93cab914f1635a70f8eef5cfad44284d02521e1733faf4a9aae3",
+        min_rows=300,
+        min_own_purposes=250,
+        prohibited_allowed=0,
+        prohibited_not_denied=0,
+        approval_allowed=2,
+        benign_refused=9,
+        benign=150,
+        six_fields_only=True,
+        why="""Approval-needing allowed: French housing labels for a creditworthiness check
+        ("logement" is archaic English to Webster's), and a "cleaner_audit" on images of
+        staff with no labels, taken for an inventory. Benign refused: 6 in other languages
+        (by design), an instruction-injection label (a safe decision by design), an evidence
+        room's barcode labels, and auto-cropping profile pictures (a purpose code like no
+        taxonomy purpose on images of faces).""",
+    ),
+)
+
+by_corpus = pytest.mark.parametrize("corpus", CORPORA, ids=lambda corpus: corpus.id)
+
+
+@by_corpus
+def test_corpus_is_frozen(corpus: FrozenCorpus) -> None:
+    blind_corpus.assert_frozen(corpus.name, corpus.sha256)
+
+
+@by_corpus
+def test_corpus_rows_follow_the_policy_check_contract(corpus: FrozenCorpus) -> None:
+    blind_corpus.assert_follows_the_policy_check_contract(
+        corpus.name, min_rows=corpus.min_rows, min_own_purposes=corpus.min_own_purposes
+    )
+    if corpus.six_fields_only:
+        for row in blind_corpus.rows(corpus.name):
+            assert set(row) == CONTRACT_FIELDS | {"expected", "note"}, row["id"]
+
+
+@by_corpus
+def test_prohibited_requests_allowed_stay_at_the_measured_level(corpus: FrozenCorpus) -> None:
+    found = blind_corpus.score(corpus.name).prohibited_allowed
+    assert found <= corpus.prohibited_allowed, corpus.why
+
+
+@by_corpus
+def test_prohibited_requests_not_denied_stay_at_the_measured_level(
+    corpus: FrozenCorpus,
+) -> None:
+    found = blind_corpus.score(corpus.name).prohibited_not_denied
+    assert found <= corpus.prohibited_not_denied, corpus.why
+
+
+@by_corpus
+def test_approval_needing_requests_allowed_stay_at_the_measured_level(
+    corpus: FrozenCorpus,
+) -> None:
+    found = blind_corpus.score(corpus.name).approval_allowed
+    assert found <= corpus.approval_allowed, corpus.why
+
+
+@by_corpus
+def test_benign_refusals_stay_at_the_measured_level(corpus: FrozenCorpus) -> None:
+    score = blind_corpus.score(corpus.name)
+    assert score.count(expected="allow") == corpus.benign
+    assert score.benign_refused_share <= corpus.benign_refused / corpus.benign, corpus.why
