@@ -72,6 +72,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "stock photo tagging",
             "listing photo tagging",
             "fashion tagging",
+            "hairstyle and salon lookbook",
             "image labelling of merchandise",
             "product catalogue",
             "catalogue photos",
@@ -94,6 +95,8 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "vehicle damage assessment",
             "crop disease detection",
             "food quality grading",
+            "insurance claims handling",
+            "grading the condition of returned devices",
         ),
         "defect_detection": ("defect classification", "anomaly detection on parts"),
         "content_moderation": (
@@ -220,6 +223,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "student assessment",
             "homework evaluation",
             "practical assessment",
+            "level placement",
         ),
         "exam_proctoring": (
             "exam invigilation",
@@ -294,7 +298,6 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         ),
         "crime_prediction": (
             "recidivism prediction",
-            "criminal risk assessment",
             "threat assessment of individuals",
         ),
     }

@@ -36,6 +36,7 @@ _LOAN_PHRASES = re.compile(
     r"\b(en[\s-]suite|en route|en masse|a la carte|de facto|de luxe|per se|pret a porter)\b"
 )
 _CAPITALISED = re.compile(r"\b[A-Z][^\W\d_]+")
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 _SUFFIXES = (
     "'s",
     "s",
@@ -70,12 +71,14 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
     who which what how not no it its his her their our my your as into over under
     """.split()  # noqa: SIM905
 )
-# Frequent words of other languages written in Latin script that are rare in English.
+# Frequent words of other languages written in Latin script that are rare in English ("für",
+# "den", "pour" and "para" are left out: a fur coat, a fox's den, a concrete pour, a para
+# athlete).
 _FOREIGN_FUNCTION_WORDS = frozenset(
     """
-    und der den dem ein eine einer eines nicht mit von ist sind auf fur oder wie bei aus nach
-    zum zur sehr auch wird werden ich sie wir ihr un une les le en est avec pour dans sur qui
-    que pas sont du ces cette leur el por para una como mas pero esta estan sus muy tiene
+    und der dem ein eine einer eines nicht mit von ist sind auf oder wie bei aus nach
+    zum zur sehr auch wird werden ich sie wir ihr un une les le en est avec dans sur qui
+    que pas sont du ces cette leur el por una como mas pero esta estan sus muy tiene
     hombre mujer persona il che della delle degli gli sono nella questo questa het een niet
     zijn voor ook wordt och att som det inte ett har nao uma mais pelo pela jest nie sie oraz
     przez dla bir ve ile icin de del las dos das
@@ -241,7 +244,9 @@ def is_readable(text: str) -> bool:
     if non_latin / len(letters) > MAX_NON_LATIN_SHARE:
         return False
     words = _WORDS.findall(_LOAN_PHRASES.sub(" ", strip_accents(folded)))
-    foreign = [w for w in words if w in _FOREIGN_FUNCTION_WORDS]
+    # An acronym in capitals ("UN logo", "DOS prompt") is no function word.
+    acronyms = {a.lower() for a in _ACRONYM.findall(text)}
+    foreign = [w for w in words if w in _FOREIGN_FUNCTION_WORDS and w not in acronyms]
     if foreign and not any(w in _ENGLISH_FUNCTION_WORDS for w in words):
         english = [w for w in words if len(w) >= MIN_COUNTED_LENGTH and _known(w)]
         if len(foreign) > 1 or len(english) < MIN_ENGLISH_AROUND_FOREIGN_WORD:

@@ -5,8 +5,8 @@ Each set was written from the product issue, the request contract and the law on
 someone who had seen none of the rules, lexicons or earlier corpora, after the fixes the
 previous set revealed; from the fourth on, many rows name a purpose code of their own
 ("catalogue_enrichment", "reoffending_risk"), which the engine takes for the nearest
-taxonomy purpose by meaning. The eighth holds only the six contract fields, with no
-purpose description. Each set's hash is fixed here, so that an edit to it shows up as a
+taxonomy purpose by meaning. The eighth and ninth hold only the six contract fields, with
+no purpose description. Each set's hash is fixed here, so that an edit to it shows up as a
 failing test and a visible change in review; its floors are the levels measured after the
 fixes it revealed (``docs/governance.md`` has every set's first run too).
 """
@@ -68,14 +68,14 @@ CORPORA = (
         prohibited_allowed=1,
         prohibited_not_denied=4,
         approval_allowed=8,
-        benign_refused=9,
+        benign_refused=8,
         benign=150,
         why="""Allowed: v5-200 embeds its own "face" images with no description; the
         scraping its note speaks of is nowhere in the request. Approval-needing allowed:
         worker and pupil monitoring phrased as compliance, engagement or grades. Benign
         refused: 6 in other languages (by design), podcast genres with "kids" on data
-        without people, eye colours under a purpose code like no taxonomy purpose on images
-        of people, and "PAS stain" ("pas" read as French).""",
+        without people, and eye colours under a purpose code like no taxonomy purpose on
+        images of people.""",
     ),
     FrozenCorpus(
         name="heldout_blind_v6.jsonl",
@@ -99,14 +99,13 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=5,
         approval_allowed=1,
-        benign_refused=8,
+        benign_refused=7,
         benign=140,
         why="""Not denied, each still needing approval: nurses' stress and annoyance lifted to
         the medical exception, a defendant, a "known person" and a protester whose
         prohibited intent is only in the description, and a bare "face" label. Benign
         refused: 5 in other languages (by design), a police press office's search of its
-        vehicle photos, a job-fair booth under the purpose recruitment, and hair colours
-        under a purpose code like no taxonomy purpose on images of people.""",
+        vehicle photos, and a job-fair booth under the purpose recruitment.""",
     ),
     FrozenCorpus(
         name="heldout_blind_v8.jsonl",
@@ -125,6 +124,22 @@ CORPORA = (
         (by design), an instruction-injection label (a safe decision by design), an evidence
         room's barcode labels, and auto-cropping profile pictures (a purpose code like no
         taxonomy purpose on images of faces).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v9.jsonl",
+        sha256="4013828741e01bca24ddbd26c279aad6f22010c649869b3a005ed348c7f7674b",
+        min_rows=300,
+        min_own_purposes=200,
+        prohibited_allowed=0,
+        prohibited_not_denied=1,
+        approval_allowed=0,
+        benign_refused=10,
+        benign=145,
+        six_fields_only=True,
+        why="""Not denied: "orientation_classifier" embedding faces, which may as well be an
+        image-orientation model; it needs approval as a purpose like no taxonomy purpose on
+        images of faces. Benign refused: 9 in other languages (by design) and an
+        instruction-injection label (a safe decision by design).""",
     ),
 )
 

@@ -205,3 +205,92 @@ def test_the_text_cache_keeps_this_calls_texts_when_it_overflows(
     both = embedder.encode(["a forklift", "a crane", "a ladder"])
     assert both.shape[0] == 3
     np.testing.assert_allclose(both[0], first[0], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("purpose", "context", "categories", "labels"),
+    [
+        ("strike_roster_match", "workplace", ["faces"], []),
+        ("same_heritage_face_search", "general", ["faces"], []),
+        ("web_face_index_build", "general", ["faces"], []),
+        ("police_cctv_live_id", "public_space", ["faces"], []),
+        (
+            "base_datos_facial",
+            "general",
+            ["faces"],
+            ["rostros extraídos automáticamente de páginas web y redes sociales"],
+        ),
+        (
+            "riconoscimento_live_piazza",
+            "law_enforcement",
+            ["faces"],
+            ["confronto in tempo reale dei volti in piazza con la lista dei ricercati"],
+        ),
+    ],
+)
+def test_purpose_codes_and_other_languages_that_name_a_prohibited_use_are_denied(
+    purpose: str, context: str, categories: list[str], labels: list[str]
+) -> None:
+    task = "zero_shot_classification" if labels else "image_to_image_search"
+    assert (
+        _decide(
+            labels,
+            purpose=purpose,
+            deployment_context=context,
+            data_categories=categories,
+            task=task,
+        )
+        == Decision.DENY
+    )
+
+
+@pytest.mark.parametrize(
+    ("purpose", "context", "categories", "labels"),
+    [
+        (
+            "insurance_claims",
+            "essential_services",
+            ["scenes"],
+            ["water damage on ceiling", "burst pipe", "storm-damaged roof tiles"],
+        ),
+        ("device_return_grading", "retail", ["products"], ["cracked screen", "like new"]),
+        ("vet_patient_photos", "general", ["animals"], ["pregnant mare", "senior dog", "puppy"]),
+        ("site_photo_tags", "manufacturing", ["scenes"], ["concrete pour", "bored pile", "rebar"]),
+        ("ngo_logo_check", "media", ["documents"], ["UN logo", "Red Cross emblem", "no logo"]),
+        ("match_photo_tags", "media", ["people"], ["player scoring a goal", "corner kick"]),
+        ("salon_lookbook", "retail", ["people"], ["copper red hair", "jet black bob"]),
+    ],
+)
+def test_more_look_alikes_from_the_ninth_set_are_allowed(
+    purpose: str, context: str, categories: list[str], labels: list[str]
+) -> None:
+    fields = {"deployment_context": context, "data_categories": categories}
+    assert _decide(labels, purpose=purpose, **fields) == Decision.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("purpose", "context", "categories", "labels"),
+    [
+        (
+            "traffic_signal_control",
+            "public_space",
+            ["people", "scenes"],
+            ["pedestrian still on the crossing", "crossing clear"],
+        ),
+        ("mf_loan_field_check", "essential_services", ["scenes"], ["healthy maize field"]),
+        ("level_placement", "education", ["documents"], ["handwriting at beginner level"]),
+        (
+            "occupational_health_screen",
+            "workplace",
+            ["faces"],
+            ["signs of depression", "no visible distress"],
+        ),
+        # A plain "risk assessment" is not crime prediction.
+        ("risk_assessment", "law_enforcement", ["people"], ["visible bruising", "no injury"]),
+    ],
+)
+def test_high_risk_uses_from_the_ninth_set_need_approval(
+    purpose: str, context: str, categories: list[str], labels: list[str]
+) -> None:
+    fields = {"deployment_context": context, "data_categories": categories}
+    assert _decide(labels, purpose=purpose, **fields) == Decision.REQUIRE_APPROVAL
