@@ -8,6 +8,7 @@ and refuses to start without a real ``SECRET_KEY`` (or ``SECRET_KEY_FILE``).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "axes",
     "clipguard.accounts",
     "clipguard.datasets",
     "clipguard.consent",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by the lockout into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clipguard.urls"
@@ -139,6 +143,41 @@ MEDIA_URL = "/media-not-served/"
 QUARANTINE_ROOT = Path(env.str("QUARANTINE_ROOT", default=str(VAR_DIR / "quarantine")))
 
 LOGIN_URL = "admin:login"
+
+# The lockout's checking backend first (it authenticates nobody), then Django's own.
+AUTHENTICATION_BACKENDS = [
+    "clipguard.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Login lockout (django-axes) --------------------------------------------------------
+# After CLIPGUARD_LOGIN_FAILURE_LIMIT failed password logins for one username from one
+# client address, that pair is refused (HTTP 429, even with the right password) until
+# CLIPGUARD_LOGIN_COOLOFF_MINUTES have passed without another attempt. Other usernames, and
+# the same username from elsewhere, are not affected. API keys are not password logins.
+CLIPGUARD_LOGIN_FAILURE_LIMIT: int = env.int("CLIPGUARD_LOGIN_FAILURE_LIMIT", default=5)
+CLIPGUARD_LOGIN_COOLOFF_MINUTES: int = env.int("CLIPGUARD_LOGIN_COOLOFF_MINUTES", default=15)
+if CLIPGUARD_LOGIN_FAILURE_LIMIT < 1 or CLIPGUARD_LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "CLIPGUARD_LOGIN_FAILURE_LIMIT and CLIPGUARD_LOGIN_COOLOFF_MINUTES must be at least 1"
+    )
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = CLIPGUARD_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=CLIPGUARD_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "clipguard.accounts.lockout.lockout_response"
+# Attempts are counted under the keyed hash of the username, never the name itself, and
+# keep neither user agent nor Accept header (clipguard.accounts.lockout).
+AXES_USERNAME_CALLABLE = "clipguard.accounts.lockout.lockout_username"
+AXES_HANDLER = "clipguard.accounts.lockout.LockoutHandler"
+# No log of successful logins (the ledger records them, without address or user agent)
+# and no permanent log of failures (the ledger records them too).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Masked in axes' log lines and in the form data it keeps with an attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent", "csrfmiddlewaretoken"]
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

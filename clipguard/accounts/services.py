@@ -317,15 +317,19 @@ def login_failed_record(*, username: str, channel: str) -> LedgerRecord:
     """
     details: dict[str, Any] = {"channel": channel, "outcome": "failed"}
     if username:
-        details["username_hmac"] = salted_hmac(
-            _USERNAME_HMAC_SALT, username, algorithm="sha256"
-        ).hexdigest()
+        details["username_hmac"] = username_hmac(username)
     return ledger_append(
         event_type=EventType.LOGIN,
         actor=FAILED_LOGIN_ACTOR,
         request_id=uuid.uuid4().hex,
         details=details,
     )
+
+
+def username_hmac(username: str) -> str:
+    """An attempted username as HMAC-SHA256 keyed with the ``SECRET_KEY`` (hex): the value
+    failed-login records carry, and the name the login lockout counts attempts under."""
+    return salted_hmac(_USERNAME_HMAC_SALT, username, algorithm="sha256").hexdigest()
 
 
 def _unit_memberships(user: User) -> list[Membership]:
