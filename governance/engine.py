@@ -44,6 +44,11 @@ class Decision(StrEnum):
 
 
 _SEVERITY = {Decision.ALLOW: 0, Decision.REQUIRE_APPROVAL: 1, Decision.DENY: 2}
+_RULE_DECISIONS = {
+    RuleDecision.DENY: Decision.DENY,
+    RuleDecision.REQUIRE_APPROVAL: Decision.REQUIRE_APPROVAL,
+    RuleDecision.ALLOW: Decision.ALLOW,
+}
 
 
 @dataclass(frozen=True)
@@ -282,9 +287,7 @@ def decide(request: PolicyRequest, *, rulebook: Rulebook | None = None) -> Polic
     for rule in rulebook.rules:
         fired_rule = _fire(rule, request, screening)
         if fired_rule is not None:
-            decision = (
-                Decision.DENY if rule.decision == RuleDecision.DENY else Decision.REQUIRE_APPROVAL
-            )
+            decision = _RULE_DECISIONS[rule.decision]
             fired.append((decision, fired_rule))
     fired.sort(key=lambda item: -_SEVERITY[item[0]])
     decision = fired[0][0] if fired else Decision.ALLOW

@@ -28,11 +28,13 @@ RULEBOOK_DIR = Path(__file__).resolve().parent
 
 # Bump when the screening method (normalisation, subject detection, scoring) changes in a
 # way that can change decisions; it is part of the version hash.
-SCREENING_METHOD_VERSION = "3"
+SCREENING_METHOD_VERSION = "4"
 
 # Concepts the screener itself reports, not found by lexicon or meaning.
 BUILTIN_CONCEPTS: Mapping[str, str] = {
     "unreadable_text": "text in a language or script the screening does not cover",
+    "unreadable_person_text": "such text that names a person (a person word of any language)",
+    "other_script_text": "such text in another script (not Latin letters) or in symbols only",
     "screening_unavailable": "the meaning-based screening could not run",
     "unlisted_purpose": "a purpose that is not in the taxonomy and matches none of its purposes",
 }
@@ -89,6 +91,8 @@ class RulebookError(ValueError):
 class RuleDecision(StrEnum):
     DENY = "deny"
     REQUIRE_APPROVAL = "require_approval"
+    # A note: the rule is listed with the decision (and audited with it) but stops nothing.
+    ALLOW = "allow"
 
 
 @dataclass(frozen=True)
@@ -554,7 +558,9 @@ def _rule(file_name: str, raw: object, known_concepts: set[str]) -> Rule:
     try:
         decision = RuleDecision(raw["decision"])
     except ValueError as exc:
-        raise RulebookError(f"{where}: 'decision' must be deny or require_approval") from exc
+        raise RulebookError(
+            f"{where}: 'decision' must be deny or require_approval (or allow, for a note)"
+        ) from exc
     when, unless = raw["when"], raw.get("unless", [])
     if not isinstance(when, list) or not when:
         raise RulebookError(f"{where}: 'when' must be a non-empty list of clauses")

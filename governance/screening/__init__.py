@@ -27,7 +27,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from governance.rulebook import Concept, OtherLanguageLexicon, Rulebook, Term, wide_fold
-from governance.screening.language import is_english_only, is_readable, rejoin_split_words
+from governance.screening.language import (
+    is_english_only,
+    is_other_script,
+    is_readable,
+    rejoin_split_words,
+)
 from governance.screening.meaning import ScreeningUnavailable, exemplar_index
 from governance.screening.normalise import NormalisedText, normalise
 from governance.taxonomy import PERSON_DATA_CATEGORIES
@@ -320,6 +325,19 @@ def screen(
             findings.append(
                 Finding("unreadable_text", text.original, text.source, "language or script")
             )
+            if is_other_script(text.original):
+                findings.append(
+                    Finding("other_script_text", text.original, text.source, "script or symbols")
+                )
+            if text.subject == Subject.PERSON:
+                findings.append(
+                    Finding(
+                        "unreadable_person_text",
+                        text.original,
+                        text.source,
+                        "language or script, about a person",
+                    )
+                )
         for concept in rulebook.concepts.values():
             findings.extend(
                 _lexicon_findings(concept, text, zero_shot=zero_shot, people_data=people_data)

@@ -233,6 +233,15 @@ def _names(text: str) -> set[str]:
     }
 
 
+def is_other_script(text: str) -> bool:
+    """Is ``text`` mostly in letters other than Latin ones, or in symbols only (emoji)?"""
+    folded = fold(text)
+    letters = [c for c in folded if c.isalpha()]
+    if not letters:
+        return any(unicodedata.category(c).startswith("S") for c in folded)
+    return sum(not is_latin_letter(c) for c in letters) / len(letters) > MAX_NON_LATIN_SHARE
+
+
 def is_readable(text: str) -> bool:
     """False when the screening cannot read ``text`` (see the module docstring)."""
     folded = fold(text)
@@ -254,7 +263,7 @@ def is_readable(text: str) -> bool:
     counted = [
         w.replace("'", "")
         for w in words
-        if len(w) >= MIN_COUNTED_LENGTH or w in _FOREIGN_FUNCTION_WORDS
+        if len(w) >= MIN_COUNTED_LENGTH or (w in _FOREIGN_FUNCTION_WORDS and w not in acronyms)
     ]
     if not counted:
         return True
@@ -274,7 +283,13 @@ def is_readable(text: str) -> bool:
         return False
     if len(unknown) >= 2:
         return len(unknown) / len(counted) <= MAX_UNKNOWN_SHARE
-    return True
+    # Words that other languages' lexicons list ("vestido negro", where the dictionaries
+    # read "vest" + "ido"; "trabajador … casco"), alone or with an unknown word, make half
+    # the text: that language, not English.
+    listed = {w for w in counted if w in _other_language_words()}
+    if len(counted) >= 2 and listed == set(counted):
+        return False
+    return not (unknown and listed) or len(set(unknown) | listed) * 2 < len(counted)
 
 
 # Words spelled in pieces ("st re ssed em ploy ee"): rejoined when every piece is short, some

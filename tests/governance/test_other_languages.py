@@ -1,9 +1,12 @@
 # ruff: noqa: RUF001 (Turkish words are written with the dotless i)
-"""Prohibited requests are denied in other languages too; benign ones still go to a person.
+"""Prohibited requests are denied in other languages too; benign ones are never silently
+allowed.
 
 The screening's model reads English only, so a text in another language needs approval
 (GOV-UNREADABLE-TEXT) unless the multilingual lexicon of the prohibited concepts
-(``governance/rulebook/other_languages.yaml``) finds one of them: then it is denied.
+(``governance/rulebook/other_languages.yaml``) finds one of them: then it is denied. Text
+in Latin letters that names no person, on images of things in an ordinary context, is
+allowed with a note (GOV-OTHER-LANGUAGE-NOTED); another script always goes to a person.
 """
 
 from __future__ import annotations
@@ -70,10 +73,43 @@ def test_prohibited_requests_in_other_languages_are_denied(
 def test_benign_requests_in_other_languages_are_not_denied(
     labels: list[str], categories: list[str]
 ) -> None:
-    """Nothing prohibited is found; what the screening cannot read goes to a person."""
+    """Nothing prohibited is found; what the screening reads only in part is noted or goes
+    to a person, never allowed without a word."""
     outcome = decide(request(labels, purpose="product_tagging", categories=categories))
     assert outcome.decision != Decision.DENY, (labels, outcome.rules)
-    assert {rule.id for rule in outcome.rules} <= {"GOV-UNREADABLE-TEXT"}
+    fired_ids = {rule.id for rule in outcome.rules}
+    assert fired_ids in ({"GOV-UNREADABLE-TEXT"}, {"GOV-OTHER-LANGUAGE-NOTED"}), fired_ids
+
+
+@pytest.mark.parametrize(
+    ("labels", "categories", "context", "expected"),
+    [
+        # Latin letters, no person, things, an ordinary context: allowed, with the note.
+        (["ein Gabelstapler", "eine Palette"], ["products"], "manufacturing", "allow"),
+        (["una iglesia", "una mezquita"], ["scenes"], "general", "allow"),
+        # Another script, symbols, a person word, people, documents or a high-risk context:
+        # a person decides.
+        (["红色连衣裙", "黑猫"], ["products"], "retail", "require_approval"),
+        (["счастливая собака"], ["animals"], "general", "require_approval"),
+        (["顧客の年齢", "shoes"], ["products"], "retail", "require_approval"),
+        (["trabajador con casco"], ["products"], "manufacturing", "require_approval"),
+        (["ein Gabelstapler", "eine Palette"], ["people"], "manufacturing", "require_approval"),
+        (["Kontoauszug der Bank", "Lohnzettel"], ["documents"], "general", "require_approval"),
+        (["volle afvalbak", "schone stoep"], ["scenes"], "public_space", "require_approval"),
+    ],
+)
+def test_other_language_text_is_noted_or_goes_to_a_person(
+    labels: list[str], categories: list[str], context: str, expected: str
+) -> None:
+    outcome = decide(
+        request(labels, purpose="product_tagging", categories=categories, context=context)
+    )
+    assert outcome.decision.value == expected, outcome.rules
+    fired_ids = {rule.id for rule in outcome.rules}
+    if expected == "allow":
+        assert fired_ids == {"GOV-OTHER-LANGUAGE-NOTED"}
+    else:
+        assert "GOV-UNREADABLE-TEXT" in fired_ids
 
 
 def test_colour_words_deny_only_next_to_a_person() -> None:
