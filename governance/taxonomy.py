@@ -109,6 +109,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "misinformation image review",
             "face blurring before publishing",
             "anonymisation of photos",
+            "face detection for automatic cropping",
         ),
         "search_own_media": (
             "visual search",
@@ -118,6 +119,8 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "reverse image search of our own assets",
             "sports highlights",
             "highlight clip search",
+            "tagging the mood and style of artworks",
+            "studio portfolio of our own work",
         ),
         "accessibility": (
             "alt text generation",
@@ -132,6 +135,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "records digitisation",
             "court records digitisation",
             "scanning paper records",
+            "fraud detection",
         ),
         "safety_monitoring": (
             "fire detection",
@@ -153,6 +157,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "visual trend research",
             "film test screening",
             "audience testing of a film",
+            "product marketing imagery",
         ),
         "brand_monitoring": (
             "logo detection",
@@ -242,7 +247,6 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         "benefits_eligibility": (
             "welfare eligibility",
             "social benefits assessment",
-            "benefit fraud detection",
             "housing allocation",
         ),
         "access_control": ("building entry by face", "turnstile face check"),

@@ -166,13 +166,14 @@ def dictionary_words() -> frozenset[str]:
     )
 
 
-def _other_language_words() -> set[str]:
+@functools.cache
+def _other_language_words() -> frozenset[str]:
     """Every word of the rulebook's other-language lexicons, folded like the texts."""
     other = default_rulebook().other_languages
     terms = [*other.person_words, *other.non_person_words]
     for lexicon in other.concepts.values():
         terms += [*lexicon.terms, *lexicon.person_terms, *lexicon.explicit_person_terms]
-    return {w for term in terms for w in _WORDS.findall(strip_accents(fold(term.text)))}
+    return frozenset(w for term in terms for w in _WORDS.findall(strip_accents(fold(term.text))))
 
 
 def is_english_only(words: str) -> bool:

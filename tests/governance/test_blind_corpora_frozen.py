@@ -5,7 +5,7 @@ Each set was written from the product issue, the request contract and the law on
 someone who had seen none of the rules, lexicons or earlier corpora, after the fixes the
 previous set revealed; from the fourth on, many rows name a purpose code of their own
 ("catalogue_enrichment", "reoffending_risk"), which the engine takes for the nearest
-taxonomy purpose by meaning. The eighth and ninth hold only the six contract fields, with
+taxonomy purpose by meaning. The eighth to tenth hold only the six contract fields, with
 no purpose description. Each set's hash is fixed here, so that an edit to it shows up as a
 failing test and a visible change in review; its floors are the levels measured after the
 fixes it revealed (``docs/governance.md`` has every set's first run too).
@@ -51,14 +51,14 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=3,
         approval_allowed=6,
-        benign_refused=7,
+        benign_refused=3,
         benign=152,
         why="""Not denied: two police face searches that say neither where nor when (so
         approval, not 5(1)(h)), and "seen at church" taken for a church. Approval-needing
         allowed: what individual workers do ("operator skipped torque step") with no
         monitoring wording, and inspections of a dam's cracks and water turbidity, which the
-        rulebook treats as maintenance. Benign refused: 6 in other languages (by design) and
-        dishes with two French names.""",
+        rulebook treats as maintenance. Benign refused: 3 in other languages that go to a
+        person by design (Japanese script; Portuguese and Dutch in public spaces).""",
     ),
     FrozenCorpus(
         name="heldout_blind_v5.jsonl",
@@ -68,14 +68,14 @@ CORPORA = (
         prohibited_allowed=1,
         prohibited_not_denied=4,
         approval_allowed=8,
-        benign_refused=8,
+        benign_refused=4,
         benign=150,
         why="""Allowed: v5-200 embeds its own "face" images with no description; the
         scraping its note speaks of is nowhere in the request. Approval-needing allowed:
         worker and pupil monitoring phrased as compliance, engagement or grades. Benign
-        refused: 6 in other languages (by design), podcast genres with "kids" on data
-        without people, and eye colours under a purpose code like no taxonomy purpose on
-        images of people.""",
+        refused: 2 in other languages that go to a person by design, podcast genres with
+        "kids" on data without people, and eye colours under a purpose code like no taxonomy
+        purpose on images of people.""",
     ),
     FrozenCorpus(
         name="heldout_blind_v6.jsonl",
@@ -85,11 +85,12 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=2,
         approval_allowed=4,
-        benign_refused=6,
+        benign_refused=1,
         benign=150,
         why="""Not denied: "identified person / unidentified person" with no place or time,
         and a bare "customer" label whose emotion intent at a till is only in the
-        description. Benign refused: 6 in other languages (by design).""",
+        description. Benign refused: Japanese labels (another script goes to a person by
+        design).""",
     ),
     FrozenCorpus(
         name="heldout_blind_v7.jsonl",
@@ -99,13 +100,13 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=5,
         approval_allowed=1,
-        benign_refused=7,
+        benign_refused=2,
         benign=140,
         why="""Not denied, each still needing approval: nurses' stress and annoyance lifted to
         the medical exception, a defendant, a "known person" and a protester whose
         prohibited intent is only in the description, and a bare "face" label. Benign
-        refused: 5 in other languages (by design), a police press office's search of its
-        vehicle photos, and a job-fair booth under the purpose recruitment.""",
+        refused: a police press office's search of its vehicle photos, and a job-fair booth
+        under the purpose recruitment.""",
     ),
     FrozenCorpus(
         name="heldout_blind_v8.jsonl",
@@ -115,15 +116,15 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=0,
         approval_allowed=2,
-        benign_refused=9,
+        benign_refused=4,
         benign=150,
         six_fields_only=True,
         why="""Approval-needing allowed: French housing labels for a creditworthiness check
         ("logement" is archaic English to Webster's), and a "cleaner_audit" on images of
-        staff with no labels, taken for an inventory. Benign refused: 6 in other languages
-        (by design), an instruction-injection label (a safe decision by design), an evidence
-        room's barcode labels, and auto-cropping profile pictures (a purpose code like no
-        taxonomy purpose on images of faces).""",
+        staff with no labels, taken for an inventory. Benign refused: 2 in other languages
+        that go to a person by design (Polish in a workplace, Dutch in a public space), an
+        instruction-injection label (a safe decision by design), and an evidence room's
+        barcode labels.""",
     ),
     FrozenCorpus(
         name="heldout_blind_v9.jsonl",
@@ -133,13 +134,32 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=1,
         approval_allowed=0,
-        benign_refused=10,
+        benign_refused=3,
         benign=145,
         six_fields_only=True,
         why="""Not denied: "orientation_classifier" embedding faces, which may as well be an
         image-orientation model; it needs approval as a purpose like no taxonomy purpose on
-        images of faces. Benign refused: 9 in other languages (by design) and an
-        instruction-injection label (a safe decision by design).""",
+        images of faces. Benign refused: 2 in other languages that go to a person by design
+        (French in a school, Portuguese bank documents) and an instruction-injection label
+        (a safe decision by design).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v10.jsonl",
+        sha256="0a902d0359d6c265f050caa2da5f837ec24907c740f2d969008fcbed2552a63f",
+        min_rows=300,
+        min_own_purposes=150,
+        prohibited_allowed=0,
+        prohibited_not_denied=0,
+        approval_allowed=1,
+        benign_refused=6,
+        benign=150,
+        six_fields_only=True,
+        why="""Approval-needing allowed: "adr_damage_assessment" in the justice context (the
+        acronym of alternative dispute resolution is unknown to the screening). Benign
+        refused: 3 in other languages that go to a person by design (French in a school,
+        German bank documents, Dutch in a public space), two instruction-injection labels (a
+        safe decision by design), and eye colours for contact-lens marketing (a purpose code
+        like no taxonomy purpose on images of faces).""",
     ),
 )
 

@@ -294,3 +294,83 @@ def test_high_risk_uses_from_the_ninth_set_need_approval(
 ) -> None:
     fields = {"deployment_context": context, "data_categories": categories}
     assert _decide(labels, purpose=purpose, **fields) == Decision.REQUIRE_APPROVAL
+
+
+@pytest.mark.parametrize(
+    ("purpose", "context", "categories", "labels", "expected"),
+    [
+        (
+            "police_live_face_scan",
+            "public_space",
+            ["faces"],
+            ["live camera feed of the market square"],
+            "deny",
+        ),
+        (
+            "staff_culture_fit",
+            "workplace",
+            ["faces"],
+            ["employee with woke views", "employee with traditional conservative values"],
+            "deny",
+        ),
+        (
+            "benefit_worthiness_score",
+            "essential_services",
+            ["people"],
+            ["claimant at the pub: less deserving", "claimant volunteering: more deserving"],
+            "deny",
+        ),
+        # A safety reason in the purpose code lifts panic in a drill to the exception.
+        (
+            "evacuation_drill_safety",
+            "education",
+            ["people"],
+            ["student in panic", "student calm"],
+            "require_approval",
+        ),
+        (
+            "product_tagging",
+            "retail",
+            ["products", "people"],
+            ["cotton t-shirt", "model appears to be over 60", "rain jacket"],
+            "require_approval",
+        ),
+        (
+            "customer_analytics",
+            "retail",
+            ["faces"],
+            ["age group 18-25", "age group 26-40"],
+            ("require_approval"),
+        ),
+        # Look-alikes of the tenth set.
+        (
+            "art_mood_tagging",
+            "media",
+            ["other"],
+            ["melancholic landscape painting", "joyful abstract painting"],
+            "allow",
+        ),
+        ("face_detection_autocrop", "media", ["faces"], ["face present", "no face"], "allow"),
+        ("fraud_detection", "essential_services", ["documents"], ["altered cheque"], "allow"),
+        (
+            "venue_photo_tagging",
+            "general",
+            ["scenes"],
+            ["trade union hall exterior", "main auditorium"],
+            "allow",
+        ),
+        (
+            "classroom_supplies",
+            "education",
+            ["products"],
+            ["happy-face reward stickers", "sad-face stamp"],
+            "allow",
+        ),
+        ("tattoo_studio_portfolio", "retail", ["people"], ["Japanese koi tattoo"], "allow"),
+    ],
+)
+def test_the_tenth_sets_boundaries(
+    purpose: str, context: str, categories: list[str], labels: list[str], expected: str
+) -> None:
+    fields = {"deployment_context": context, "data_categories": categories}
+    assert _decide(labels, purpose=purpose, **fields).value == expected
