@@ -2,7 +2,9 @@
 :mod:`clipguard.accounts.services`, so it is audited exactly as it is anywhere else:
 platform roles and the superuser flag, unit memberships (the inline on a user), API keys
 (created here, revoked with an action, never edited or deleted), and the deletion of a
-user or a unit with what goes with it."""
+user or a unit with what goes with it. The staff and active flags, groups and direct
+permissions, saved by the form itself, are recorded from signals, attributed to the admin
+user with :func:`clipguard.accounts.services.acting_as`."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from django.http import HttpRequest
 
 from clipguard.accounts.models import ApiKey, BusinessUnit, Membership, PlatformRole, UnitRole, User
 from clipguard.accounts.services import (
+    acting_as,
     api_key_create,
     api_key_revoke,
     business_unit_delete,
@@ -58,13 +61,21 @@ class UserAdmin(BaseUserAdmin):
             )
         else:
             obj.platform_role, obj.is_superuser = PlatformRole.NONE, False
-        super().save_model(request, obj, form, change)
+        with acting_as(_actor(request)):
+            super().save_model(request, obj, form, change)
         user_platform_role_set(
             actor=_actor(request),
             user=obj,
             platform_role=PlatformRole(platform_role),
             is_superuser=is_superuser,
         )
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
+    ) -> None:
+        # Groups and direct permissions are saved here (and recorded from signals).
+        with acting_as(_actor(request)):
+            super().save_related(request, form, formsets, change)
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm[Any], formset: Any, change: bool

@@ -8,10 +8,32 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.db.models.signals import m2m_changed, post_save, pre_save
 
-        from clipguard.accounts.signals import record_failed_login, record_login
+        from clipguard.accounts.models import User
+        from clipguard.accounts.signals import (
+            record_access_change,
+            record_failed_login,
+            record_flag_changes,
+            record_login,
+            remember_stored_flags,
+        )
 
         user_logged_in.connect(record_login, dispatch_uid="clipguard.accounts.record_login")
         user_login_failed.connect(
             record_failed_login, dispatch_uid="clipguard.accounts.record_failed_login"
         )
+        pre_save.connect(
+            remember_stored_flags,
+            sender=User,
+            dispatch_uid="clipguard.accounts.remember_stored_flags",
+        )
+        post_save.connect(
+            record_flag_changes, sender=User, dispatch_uid="clipguard.accounts.record_flag_changes"
+        )
+        for through in (User.groups.through, User.user_permissions.through):
+            m2m_changed.connect(
+                record_access_change,
+                sender=through,
+                dispatch_uid=f"clipguard.accounts.record_access_change.{through._meta.label}",
+            )

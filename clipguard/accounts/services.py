@@ -5,12 +5,20 @@ changed, an API key created or revoked) writes a ``config_change`` ledger record
 same transaction, by an explicit call here: the Django admin goes through these services
 too (:mod:`clipguard.accounts.admin`). Records carry ids, usernames and role names only,
 never an API key, its prefix or its hash.
+
+Django's own privileges (the staff, superuser and active flags, groups and direct model
+permissions) can be changed by any code that saves a user, so they are recorded from
+signals instead (:mod:`clipguard.accounts.signals`), by :func:`user_flags_change_record`
+and :func:`user_access_change_record`. Their actor is the one set with
+:func:`acting_as` around the change; without one it is unknown, and the record says so.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -56,6 +64,30 @@ class ConfigAction:
     PLATFORM_ROLE_CHANGE = "platform_role_change"
     API_KEY_CREATE = "api_key_create"
     API_KEY_REVOKE = "api_key_revoke"
+    USER_FLAGS_CHANGE = "user_flags_change"
+    USER_GROUPS_CHANGE = "user_groups_change"
+    USER_PERMISSIONS_CHANGE = "user_permissions_change"
+
+
+# Who is changing users' privileges in the current context (see acting_as); None: unknown.
+_privilege_actor: ContextVar[Actor | None] = ContextVar(
+    "clipguard_accounts_privilege_actor", default=None
+)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[None]:
+    """Attribute the privilege changes recorded from signals inside the block to ``actor``.
+
+    Code that saves users on someone's behalf (the Django admin) wraps the save in this;
+    a change made anywhere else (a shell, a script) is recorded with no actor and
+    ``details.actor_known = false``.
+    """
+    token = _privilege_actor.set(actor)
+    try:
+        yield
+    finally:
+        _privilege_actor.reset(token)
 
 
 @transaction.atomic
@@ -170,6 +202,65 @@ def user_platform_role_set(
     return user
 
 
+# --- Django privileges (recorded from signals) ----------------------------------------
+
+
+@transaction.atomic
+def user_flags_change_record(
+    *, user: User, changes: Mapping[str, tuple[bool, bool]]
+) -> LedgerRecord | None:
+    """Audit a change of ``is_staff``, ``is_superuser`` or ``is_active`` (``changes`` maps
+    each changed flag to its old and new value). Recorded without a unit, like a platform
+    role change; nothing changed records nothing."""
+    if not changes:
+        return None
+    return _privilege_change(
+        user_id=user.pk,
+        username=user.get_username(),
+        action=ConfigAction.USER_FLAGS_CHANGE,
+        details={name: {"from": old, "to": new} for name, (old, new) in sorted(changes.items())},
+    )
+
+
+@transaction.atomic
+def user_access_change_record(
+    *,
+    user_id: int,
+    username: str,
+    action: str,
+    added: Sequence[str] = (),
+    removed: Sequence[str] = (),
+) -> LedgerRecord | None:
+    """Audit groups (by name) or direct permissions (``app_label.codename``) given to or
+    taken from one user; ``action`` is ``user_groups_change`` or ``user_permissions_change``.
+    Recorded without a unit; nothing added or removed records nothing."""
+    if not added and not removed:
+        return None
+    return _privilege_change(
+        user_id=user_id,
+        username=username,
+        action=action,
+        details={"added": sorted(added), "removed": sorted(removed)},
+    )
+
+
+def _privilege_change(
+    *, user_id: int, username: str, action: str, details: Mapping[str, Any]
+) -> LedgerRecord:
+    actor = _privilege_actor.get()
+    return _config_change(
+        actor=actor,
+        business_unit=None,
+        action=action,
+        details={
+            "user_id": user_id,
+            "username": username,
+            **details,
+            "actor_known": actor is not None,
+        },
+    )
+
+
 # --- API keys -------------------------------------------------------------------------
 
 
@@ -224,7 +315,7 @@ def _api_key_change(*, actor: Actor, key: ApiKey, action: str) -> list[LedgerRec
 
 def _config_change(
     *,
-    actor: Actor,
+    actor: Actor | None,
     business_unit: BusinessUnit | None,
     action: str,
     details: Mapping[str, Any],

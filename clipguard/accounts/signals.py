@@ -6,17 +6,37 @@ logs a user in) and ``user_login_failed`` from :func:`django.contrib.auth.authen
 The receivers only name the channel and call the services; they are connected once, in
 :meth:`clipguard.accounts.apps.AccountsConfig.ready`. Requests authenticated with an API
 key never call either, and are not logins.
+
+Changes of a user's Django privileges are audited the same way, whichever code saves them
+(the admin, a shell, a script): the ``is_staff``, ``is_superuser`` and ``is_active`` flags
+from ``pre_save``/``post_save`` of the user (a new user's staff and superuser flags count
+as changed from false when created true), and groups and direct permissions from
+``m2m_changed`` on their through tables, in either direction (``user.groups.add(group)``
+and ``group.user_set.add(user)`` alike). Queryset ``update()`` and ``bulk_update()`` send
+no signals; :func:`clipguard.accounts.services.user_platform_role_set` records the
+superuser flag it sets that way itself.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import models
 from django.http import HttpRequest
 
 from clipguard.accounts.models import User
-from clipguard.accounts.services import LoginChannel, login_failed_record, login_record
+from clipguard.accounts.services import (
+    ConfigAction,
+    LoginChannel,
+    login_failed_record,
+    login_record,
+    user_access_change_record,
+    user_flags_change_record,
+)
 
 # URL namespaces of the login views, and the channel each stands for.
 _CHANNELS = {
@@ -54,3 +74,132 @@ def record_failed_login(
     login_failed_record(
         username=username if isinstance(username, str) else "", channel=login_channel(request)
     )
+
+
+# --- privileges -----------------------------------------------------------------------
+
+PRIVILEGE_FLAGS = ("is_staff", "is_superuser", "is_active")
+# The flags a new user is compared with when created: no privileges, active or not as made
+# (creating an account is not itself a privilege change).
+_NEW_USER_FLAGS = {"is_staff": False, "is_superuser": False}
+# Instance attributes carrying state from a pre_ signal to its post_ signal.
+_STORED_FLAGS_ATTR = "_clipguard_stored_privilege_flags"
+_PENDING_REMOVAL_ATTR = "_clipguard_pending_privilege_removal"
+
+
+def _saved_flags(update_fields: Iterable[str] | None) -> tuple[str, ...]:
+    if update_fields is None:
+        return PRIVILEGE_FLAGS
+    return tuple(name for name in PRIVILEGE_FLAGS if name in update_fields)
+
+
+def remember_stored_flags(
+    sender: type[User],
+    instance: User,
+    using: str = "default",
+    update_fields: Iterable[str] | None = None,
+    **_: Any,
+) -> None:
+    """Before a user is saved: keep its stored flags, for :func:`record_flag_changes`."""
+    instance.__dict__.pop(_STORED_FLAGS_ATTR, None)
+    names = _saved_flags(update_fields)
+    if not names:
+        return  # e.g. the last_login update of every login: no query
+    stored = None
+    if instance.pk is not None:
+        stored = sender._default_manager.using(using).filter(pk=instance.pk).values(*names).first()
+    if stored is None:
+        stored = {name: _NEW_USER_FLAGS.get(name, getattr(instance, name)) for name in names}
+    instance.__dict__[_STORED_FLAGS_ATTR] = stored
+
+
+def record_flag_changes(sender: type[User], instance: User, **_: Any) -> None:
+    stored: dict[str, Any] | None = instance.__dict__.pop(_STORED_FLAGS_ATTR, None)
+    if not stored:
+        return
+    changes = {
+        name: (bool(old), bool(getattr(instance, name)))
+        for name, old in stored.items()
+        if bool(old) != bool(getattr(instance, name))
+    }
+    user_flags_change_record(user=instance, changes=changes)
+
+
+def record_access_change(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[Any] | None,
+    using: str = "default",
+    **_: Any,
+) -> None:
+    """Groups or direct permissions of users added, removed or cleared."""
+    field_name = "groups" if sender is User.groups.through else "user_permissions"
+    if action in ("pre_remove", "pre_clear"):
+        # What is really there to go: remove() reports every id it was given, clear() none.
+        pairs = _stored_pairs(sender, field_name, instance, reverse, pk_set, using)
+        instance.__dict__.setdefault(_PENDING_REMOVAL_ATTR, {})[field_name] = pairs
+        return
+    if action == "post_add":
+        pairs = [(instance.pk, pk) if not reverse else (pk, instance.pk) for pk in pk_set or ()]
+        _record_pairs(field_name, pairs, added=True, using=using)
+    elif action in ("post_remove", "post_clear"):
+        pending = instance.__dict__.get(_PENDING_REMOVAL_ATTR, {})
+        _record_pairs(field_name, pending.pop(field_name, []), added=False, using=using)
+
+
+def _stored_pairs(
+    through: type[models.Model],
+    field_name: str,
+    instance: models.Model,
+    reverse: bool,
+    pk_set: set[Any] | None,
+    using: str,
+) -> list[tuple[Any, Any]]:
+    """(user id, group or permission id) rows of ``through`` that the change touches."""
+    field = User._meta.get_field(field_name)
+    assert isinstance(field, models.ManyToManyField)
+    user_column = f"{field.m2m_field_name()}_id"
+    target_column = f"{field.m2m_reverse_field_name()}_id"
+    own, other = (target_column, user_column) if reverse else (user_column, target_column)
+    rows = through._default_manager.using(using).filter(**{own: instance.pk})
+    if pk_set is not None:
+        rows = rows.filter(**{f"{other}__in": pk_set})
+    return list(rows.values_list(user_column, target_column))
+
+
+def _record_pairs(
+    field_name: str, pairs: list[tuple[Any, Any]], *, added: bool, using: str
+) -> None:
+    if not pairs:
+        return
+    by_user: dict[Any, list[Any]] = defaultdict(list)
+    for user_id, target_id in pairs:
+        by_user[user_id].append(target_id)
+    target_ids = {target_id for _, target_id in pairs}
+    if field_name == "groups":
+        action = ConfigAction.USER_GROUPS_CHANGE
+        names = dict(Group.objects.using(using).filter(pk__in=target_ids).values_list("pk", "name"))
+    else:
+        action = ConfigAction.USER_PERMISSIONS_CHANGE
+        names = {
+            pk: f"{app_label}.{codename}"
+            for pk, app_label, codename in Permission.objects.using(using)
+            .filter(pk__in=target_ids)
+            .values_list("pk", "content_type__app_label", "codename")
+        }
+    usernames = dict(
+        User._default_manager.using(using)
+        .filter(pk__in=by_user)
+        .values_list("pk", User.USERNAME_FIELD)
+    )
+    for user_id in sorted(by_user):
+        changed = [names.get(target_id, f"#{target_id}") for target_id in by_user[user_id]]
+        user_access_change_record(
+            user_id=user_id,
+            username=usernames.get(user_id, ""),
+            action=action,
+            added=changed if added else (),
+            removed=() if added else changed,
+        )
