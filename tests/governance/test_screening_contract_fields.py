@@ -1,5 +1,5 @@
-"""Requests with only the six contract fields (no description): what the eighth blind
-corpus showed the screening must read from labels and purpose codes alone."""
+"""Requests with only the six contract fields (no description): what the eighth to tenth
+blind corpora showed the screening must read from labels and purpose codes alone."""
 
 from __future__ import annotations
 
@@ -11,20 +11,7 @@ from governance.rulebook import default_rulebook
 from governance.screening import meaning
 from governance.screening.language import is_readable, rejoin_split_words
 from governance.screening.normalise import normalise
-
-PEOPLE = ["people", "faces"]
-
-
-def _decide(labels: list[str], **fields: object) -> Decision:
-    raw: dict[str, object] = {
-        "purpose": "research",
-        "deployment_context": "general",
-        "task": "zero_shot_classification",
-        "labels": labels,
-        "data_categories": PEOPLE,
-        **fields,
-    }
-    return decide(parse_request(raw)).decision
+from tests.governance.test_screening_wording import decide_labels
 
 
 def test_leetspeak_with_two_letters_is_read() -> None:
@@ -32,7 +19,7 @@ def test_leetspeak_with_two_letters_is_read() -> None:
     # Codes with a digit at the edge, or digits that stand for no letter, stay as written.
     for code in ("a4 paper", "4x4 truck", "mp3 player", "b2b", "3d printer"):
         assert normalise(code).decoded == code
-    assert _decide(["a ph0to of a bl4ck m4n", "a ph0to of a wh1te m4n"]) == Decision.DENY
+    assert decide_labels(["a ph0to of a bl4ck m4n", "a ph0to of a wh1te m4n"]) == Decision.DENY
 
 
 @pytest.mark.parametrize(
@@ -58,7 +45,7 @@ def test_ordinary_short_words_are_not_rejoined(text: str) -> None:
 def test_emotions_spelled_in_pieces_at_work_are_denied() -> None:
     labels = ["st re ssed em ploy ee", "ha ppy em ploy ee"]
     fields = {"deployment_context": "workplace", "data_categories": ["faces"]}
-    assert _decide(labels, purpose="team_pulse", **fields) == Decision.DENY
+    assert decide_labels(labels, purpose="team_pulse", **fields) == Decision.DENY
 
 
 @pytest.mark.parametrize(
@@ -79,7 +66,7 @@ def test_emotions_spelled_in_pieces_at_work_are_denied() -> None:
 def test_jargon_and_purpose_codes_reveal_prohibited_uses(
     labels: list[str], fields: dict[str, object]
 ) -> None:
-    assert _decide(labels, **fields) == Decision.DENY
+    assert decide_labels(labels, **fields) == Decision.DENY
 
 
 def test_live_street_camera_identification_for_the_police_is_denied() -> None:
@@ -111,11 +98,11 @@ def test_a_face_finder_for_own_event_photos_is_identification_not_scraping() -> 
 def test_a_medical_purpose_code_lifts_emotion_at_school_to_the_exception() -> None:
     labels = ["student showing signs of acute distress", "student not in distress"]
     at_school = {"deployment_context": "education", "data_categories": ["faces"]}
-    assert _decide(labels, purpose="student_wellbeing_medical", **at_school) == (
+    assert decide_labels(labels, purpose="student_wellbeing_medical", **at_school) == (
         Decision.REQUIRE_APPROVAL
     )
     # Vaguer words excuse nothing.
-    assert _decide(labels, purpose="student_wellbeing", **at_school) == Decision.DENY
+    assert decide_labels(labels, purpose="student_wellbeing", **at_school) == Decision.DENY
 
 
 @pytest.mark.parametrize(
@@ -138,14 +125,16 @@ def test_safety_components_of_critical_infrastructure_need_approval(
     purpose: str, labels: list[str], expected: str
 ) -> None:
     fields = {"deployment_context": "critical_infrastructure", "data_categories": ["scenes"]}
-    assert _decide(labels, purpose=purpose, **fields).value == expected
+    assert decide_labels(labels, purpose=purpose, **fields).value == expected
 
 
 def test_filing_court_papers_by_kind_is_ancillary_administration() -> None:
     labels = ["court judgment", "witness statement form", "invoice"]
     fields = {"deployment_context": "justice", "data_categories": ["documents"]}
-    assert _decide(labels, purpose="archive_digitisation", **fields) == Decision.ALLOW
-    assert _decide(labels, purpose="case_outcome_support", **fields) == (Decision.REQUIRE_APPROVAL)
+    assert decide_labels(labels, purpose="archive_digitisation", **fields) == Decision.ALLOW
+    assert decide_labels(labels, purpose="case_outcome_support", **fields) == (
+        Decision.REQUIRE_APPROVAL
+    )
 
 
 @pytest.mark.parametrize(
@@ -169,13 +158,15 @@ def test_filing_court_papers_by_kind_is_ancillary_administration() -> None:
 def test_look_alikes_are_not_prohibited(labels: list[str], fields: dict[str, object]) -> None:
     """A smudge is no fingerprint check, fear is no criminal look, a candidate's presentation
     is an employment matter, a black hoodie is no skin colour."""
-    assert _decide(labels, **fields) != Decision.DENY
+    assert decide_labels(labels, **fields) != Decision.DENY
 
 
 def test_a_smudge_is_not_biometric_but_a_fingerprint_check_is() -> None:
     products = {"purpose": "quality_inspection", "data_categories": ["products"]}
-    assert _decide(["fingerprint smudge on glass", "clean glass"], **products) == Decision.ALLOW
-    assert _decide(["fingerprint match", "no match"]) == Decision.REQUIRE_APPROVAL
+    assert (
+        decide_labels(["fingerprint smudge on glass", "clean glass"], **products) == Decision.ALLOW
+    )
+    assert decide_labels(["fingerprint match", "no match"]) == Decision.REQUIRE_APPROVAL
 
 
 @pytest.mark.parametrize(
@@ -188,12 +179,12 @@ def test_words_newer_than_the_dictionaries_are_readable(text: str) -> None:
 def test_social_housing_allocation_is_taken_for_benefits_but_repairs_are_not() -> None:
     fields = {"deployment_context": "essential_services", "data_categories": ["scenes"]}
     rooms = ["overcrowded apartment", "adequate apartment"]
-    assert _decide(rooms, purpose="social_housing_allocation", **fields) == (
+    assert decide_labels(rooms, purpose="social_housing_allocation", **fields) == (
         Decision.REQUIRE_APPROVAL
     )
-    assert _decide(["damp patch", "broken boiler"], purpose="social_housing_repairs", **fields) == (
-        Decision.ALLOW
-    )
+    assert decide_labels(
+        ["damp patch", "broken boiler"], purpose="social_housing_repairs", **fields
+    ) == (Decision.ALLOW)
 
 
 def test_the_text_cache_keeps_this_calls_texts_when_it_overflows(
@@ -233,7 +224,7 @@ def test_purpose_codes_and_other_languages_that_name_a_prohibited_use_are_denied
 ) -> None:
     task = "zero_shot_classification" if labels else "image_to_image_search"
     assert (
-        _decide(
+        decide_labels(
             labels,
             purpose=purpose,
             deployment_context=context,
@@ -265,7 +256,7 @@ def test_more_look_alikes_from_the_ninth_set_are_allowed(
     purpose: str, context: str, categories: list[str], labels: list[str]
 ) -> None:
     fields = {"deployment_context": context, "data_categories": categories}
-    assert _decide(labels, purpose=purpose, **fields) == Decision.ALLOW
+    assert decide_labels(labels, purpose=purpose, **fields) == Decision.ALLOW
 
 
 @pytest.mark.parametrize(
@@ -293,7 +284,7 @@ def test_high_risk_uses_from_the_ninth_set_need_approval(
     purpose: str, context: str, categories: list[str], labels: list[str]
 ) -> None:
     fields = {"deployment_context": context, "data_categories": categories}
-    assert _decide(labels, purpose=purpose, **fields) == Decision.REQUIRE_APPROVAL
+    assert decide_labels(labels, purpose=purpose, **fields) == Decision.REQUIRE_APPROVAL
 
 
 @pytest.mark.parametrize(
@@ -373,4 +364,4 @@ def test_the_tenth_sets_boundaries(
     purpose: str, context: str, categories: list[str], labels: list[str], expected: str
 ) -> None:
     fields = {"deployment_context": context, "data_categories": categories}
-    assert _decide(labels, purpose=purpose, **fields).value == expected
+    assert decide_labels(labels, purpose=purpose, **fields).value == expected

@@ -12,7 +12,9 @@ from governance.screening.normalise import normalise
 PEOPLE = ["people", "faces"]
 
 
-def _decide(labels: list[str], **fields: object) -> Decision:
+def decide_labels(labels: list[str], **fields: object) -> Decision:
+    """The decision on a zero-shot request with ``labels`` (on images of people, for
+    research, in the general context, unless ``fields`` say otherwise)."""
     raw: dict[str, object] = {
         "purpose": "research",
         "deployment_context": "general",
@@ -57,7 +59,7 @@ def test_base64_and_wide_spaced_letters_are_decoded() -> None:
     assert normalise("bXVzbGlt").decoded == "muslim"
     assert normalise("a n g r y  e m p l o y e e").decoded == "angry employee"
     assert normalise("Notebook").decoded == "notebook"  # valid base64, but not of words
-    assert _decide(["bXVzbGlt", "Y2hyaXN0aWFu"]) == Decision.DENY
+    assert decide_labels(["bXVzbGlt", "Y2hyaXN0aWFu"]) == Decision.DENY
 
 
 @pytest.mark.parametrize(
@@ -75,7 +77,7 @@ def test_base64_and_wide_spaced_letters_are_decoded() -> None:
     ],
 )
 def test_look_alikes_are_allowed(labels: list[str], categories: list[str]) -> None:
-    assert _decide(labels, data_categories=categories) == Decision.ALLOW
+    assert decide_labels(labels, data_categories=categories) == Decision.ALLOW
 
 
 @pytest.mark.parametrize(
@@ -90,16 +92,16 @@ def test_look_alikes_are_allowed(labels: list[str], categories: list[str]) -> No
     ],
 )
 def test_paraphrases_of_prohibited_uses_are_denied(labels: list[str]) -> None:
-    assert _decide(labels) == Decision.DENY
+    assert decide_labels(labels) == Decision.DENY
 
 
 def test_low_morale_at_work_is_an_emotion_and_a_purpose_code_cannot_excuse_it() -> None:
     """ "team_health_check" names health, but a purpose code's own words only add concerns:
     the medical or safety exception needs a real reason in the request."""
     labels = ["team morale high", "team morale low"]
-    assert _decide(labels, deployment_context="workplace") == Decision.DENY
+    assert decide_labels(labels, deployment_context="workplace") == Decision.DENY
     assert (
-        _decide(labels, deployment_context="workplace", purpose="team_health_check")
+        decide_labels(labels, deployment_context="workplace", purpose="team_health_check")
         == Decision.DENY
     )
 
@@ -108,43 +110,43 @@ def test_one_search_query_with_a_smile_is_a_kind_of_picture() -> None:
     """Recital 18: one query for a smiling chef searches for a kind of picture; two
     queries contrasting expressions tell people apart."""
     one = ["a smiling chef plating a dessert", "a barista pouring latte art"]
-    assert _decide([], task="text_to_image_search", queries=one) == Decision.ALLOW
+    assert decide_labels([], task="text_to_image_search", queries=one) == Decision.ALLOW
     two = ["a smiling shopper", "a frowning shopper"]
-    assert _decide([], task="text_to_image_search", queries=two) == Decision.REQUIRE_APPROVAL
+    assert decide_labels([], task="text_to_image_search", queries=two) == Decision.REQUIRE_APPROVAL
 
 
 def test_contexts_about_people_allow_images_without_people() -> None:
     found = ["umbrella", "wallet", "mobile phone"]
-    assert _decide(found, deployment_context="law_enforcement", data_categories=["products"]) == (
-        Decision.ALLOW
-    )
+    assert decide_labels(
+        found, deployment_context="law_enforcement", data_categories=["products"]
+    ) == (Decision.ALLOW)
     seized = ["seized knife", "seized firearm"]
-    assert _decide(seized, deployment_context="law_enforcement", data_categories=["products"]) == (
-        Decision.REQUIRE_APPROVAL
-    )
-    assert _decide(found, deployment_context="law_enforcement") == Decision.REQUIRE_APPROVAL
+    assert decide_labels(
+        seized, deployment_context="law_enforcement", data_categories=["products"]
+    ) == (Decision.REQUIRE_APPROVAL)
+    assert decide_labels(found, deployment_context="law_enforcement") == Decision.REQUIRE_APPROVAL
 
 
 def test_influencing_voters_needs_approval() -> None:
     labels = ["persuades undecided voters", "no effect"]
-    assert _decide(labels, data_categories=["other"]) == Decision.REQUIRE_APPROVAL
+    assert decide_labels(labels, data_categories=["other"]) == Decision.REQUIRE_APPROVAL
 
 
 def test_police_border_and_court_words_need_people_documents_or_evidence() -> None:
     furniture = ["office chair", "desk", "laptop"]
     register = "Asset register for the police station's furniture, for the police."
     assert (
-        _decide(furniture, data_categories=["products"], purpose_description=register)
+        decide_labels(furniture, data_categories=["products"], purpose_description=register)
         == Decision.ALLOW
     )
     buildings = ["courthouse facade", "courtroom interior"]
-    assert _decide(buildings, data_categories=["scenes"]) == Decision.ALLOW
+    assert decide_labels(buildings, data_categories=["scenes"]) == Decision.ALLOW
     application = ["asylum application form", "other form"]
-    assert _decide(application, data_categories=["documents"]) == Decision.REQUIRE_APPROVAL
+    assert decide_labels(application, data_categories=["documents"]) == Decision.REQUIRE_APPROVAL
     smuggling = ["lorry with smuggled goods", "ordinary lorry"]
     queue = "Count lorries at the border crossing."
     assert (
-        _decide(smuggling, data_categories=["vehicles"], purpose_description=queue)
+        decide_labels(smuggling, data_categories=["vehicles"], purpose_description=queue)
         == Decision.REQUIRE_APPROVAL
     )
 
@@ -154,7 +156,9 @@ def test_an_english_word_is_no_other_language_cue() -> None:
     is about people and their political leaning."""
     description = "figure out which of our users lean right politically from their profile selfies"
     assert (
-        _decide(["user profile photo"], data_categories=["faces"], purpose_description=description)
+        decide_labels(
+            ["user profile photo"], data_categories=["faces"], purpose_description=description
+        )
         == Decision.DENY
     )
 
@@ -172,7 +176,7 @@ def test_an_english_word_is_no_other_language_cue() -> None:
     ],
 )
 def test_more_look_alikes_are_allowed(labels: list[str], categories: list[str]) -> None:
-    assert _decide(labels, data_categories=categories) == Decision.ALLOW
+    assert decide_labels(labels, data_categories=categories) == Decision.ALLOW
 
 
 @pytest.mark.parametrize(
@@ -192,4 +196,4 @@ def test_more_look_alikes_are_allowed(labels: list[str], categories: list[str]) 
     ],
 )
 def test_more_paraphrases_are_caught(labels: list[str], expected: str) -> None:
-    assert _decide(labels).value == expected
+    assert decide_labels(labels).value == expected
