@@ -97,6 +97,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "food quality grading",
             "insurance claims handling",
             "grading the condition of returned devices",
+            "passport photo quality check",
         ),
         "defect_detection": ("defect classification", "anomaly detection on parts"),
         "content_moderation": (
@@ -110,6 +111,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "face blurring before publishing",
             "anonymisation of photos",
             "face detection for automatic cropping",
+            "privacy redaction",
         ),
         "search_own_media": (
             "visual search",
@@ -121,6 +123,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "highlight clip search",
             "tagging the mood and style of artworks",
             "studio portfolio of our own work",
+            "costume and party photo tagging",
         ),
         "accessibility": (
             "alt text generation",
@@ -175,6 +178,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "wildlife census",
             "species identification",
             "camera trap analysis",
+            "farm animal welfare",
         ),
         "traffic_monitoring": (
             "parking occupancy",
@@ -187,6 +191,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "queue length monitoring",
             "room occupancy",
             "space utilisation",
+            "venue capacity",
         ),
         "infrastructure_inspection": (
             "power line inspection",
@@ -229,6 +234,8 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "homework evaluation",
             "practical assessment",
             "level placement",
+            "placement test",
+            "art assessment",
         ),
         "exam_proctoring": (
             "exam invigilation",
@@ -288,6 +295,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "court evidence analysis",
             "case law research",
             "sentencing support",
+            "dispute resolution",
         ),
         "public_space_surveillance": (
             "cctv monitoring of people",

@@ -5,8 +5,8 @@ Each set was written from the product issue, the request contract and the law on
 someone who had seen none of the rules, lexicons or earlier corpora, after the fixes the
 previous set revealed; from the fourth on, many rows name a purpose code of their own
 ("catalogue_enrichment", "reoffending_risk"), which the engine takes for the nearest
-taxonomy purpose by meaning. The eighth to tenth hold only the six contract fields, with
-no purpose description. Each set's hash is fixed here, so that an edit to it shows up as a
+taxonomy purpose by meaning. The eighth to eleventh hold only the six contract fields,
+with no purpose description. Each set's hash is fixed here, so that an edit to it shows up as a
 failing test and a visible change in review; its floors are the levels measured after the
 fixes it revealed (``docs/governance.md`` has every set's first run too).
 """
@@ -99,7 +99,7 @@ CORPORA = (
         min_own_purposes=100,
         prohibited_allowed=0,
         prohibited_not_denied=5,
-        approval_allowed=1,
+        approval_allowed=0,
         benign_refused=2,
         benign=140,
         why="""Not denied, each still needing approval: nurses' stress and annoyance lifted to
@@ -160,6 +160,26 @@ CORPORA = (
         German bank documents, Dutch in a public space), two instruction-injection labels (a
         safe decision by design), and eye colours for contact-lens marketing (a purpose code
         like no taxonomy purpose on images of faces).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v11.jsonl",
+        sha256="bc7c0a8d5100e738a6823a15326102bdc6e6a53cbf839d7d4bc44095f00a52db",
+        min_rows=300,
+        min_own_purposes=200,
+        prohibited_allowed=0,
+        prohibited_not_denied=2,
+        approval_allowed=3,
+        benign_refused=8,
+        benign=150,
+        six_fields_only=True,
+        why="""Not denied (both held for approval): residents' "reward / deduct points"
+        under a purpose code like no taxonomy purpose, and a "realtime_face_watchlist" in a
+        public space that names no police. Approval-needing allowed: French credit labels
+        the dictionaries read as English ("dossier solvable"), a dam's crack "alarm" and
+        rail signal states, which the rulebook treats as inspection. Benign refused: emoji,
+        Japanese and Russian labels (another script goes to a person by design), two
+        instruction-injection labels (by design), smiling and laughing stock portraits (two
+        expressions), an evidence locker's inventory and a court library's law reports.""",
     ),
 )
 

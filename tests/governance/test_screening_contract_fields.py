@@ -365,3 +365,47 @@ def test_the_tenth_sets_boundaries(
 ) -> None:
     fields = {"deployment_context": context, "data_categories": categories}
     assert decide_labels(labels, purpose=purpose, **fields).value == expected
+
+
+@pytest.mark.parametrize(
+    ("purpose", "context", "categories", "labels", "expected"),
+    [
+        ("farm_welfare", "general", ["animals"], ["agitated cow", "calm cow"], "allow"),
+        ("passport_photo_booth", "retail", ["faces"], ["photo too dark", "glare"], "allow"),
+        ("privacy_redaction", "public_space", ["faces"], ["faces to redact", "none"], "allow"),
+        ("concert_capacity", "public_space", ["people"], ["packed arena floor"], "allow"),
+        (
+            "dispute_resolution_triage",
+            "justice",
+            ["scenes"],
+            ["damage caused by tenant"],
+            ("require_approval"),
+        ),
+        (
+            "water_treatment_control",
+            "critical_infrastructure",
+            ["scenes"],
+            ["algae bloom"],
+            ("require_approval"),
+        ),
+        (
+            "control_room_alertness",
+            "critical_infrastructure",
+            ["faces"],
+            ["operator visibly panicked during alarm", "operator composed"],
+            "require_approval",
+        ),
+        (
+            "school_nurse_support",
+            "education",
+            ["faces"],
+            ["pupil in acute distress, possible panic attack", "pupil calm"],
+            "require_approval",
+        ),
+    ],
+)
+def test_the_eleventh_sets_boundaries(
+    purpose: str, context: str, categories: list[str], labels: list[str], expected: str
+) -> None:
+    fields = {"deployment_context": context, "data_categories": categories}
+    assert decide_labels(labels, purpose=purpose, **fields).value == expected
