@@ -102,6 +102,30 @@ def processed(job_id: str) -> int:
     return JobResult.objects.filter(job_id=job_id).count()
 
 
+def queued_tasks() -> int:
+    """Messages waiting on this module's queues (a halted job's remaining chunks)."""
+    from clipguard.celery import app
+    from clipguard.queues import Queue
+
+    total = 0
+    for queue in Queue:
+        with app.connection_for_write() as conn:
+            channel: Any = conn.default_channel
+            try:
+                declared = channel.queue_declare(queue=f"{PREFIX}{queue.value}", passive=True)
+            except conn.channel_errors:
+                continue  # never declared: nothing was sent to it
+            total += declared.message_count
+    return total
+
+
+def wait_for_the_worker_to_settle() -> None:
+    """Let the worker drain what a halted job left queued before the test database is
+    flushed: a chunk task still reading while the tables are truncated deadlocks them."""
+    wait_until(lambda: queued_tasks() == 0, timeout=120, what="the queues to drain")
+    time.sleep(2.0)  # the task in hand finishes
+
+
 def test_approved_job_runs_and_rejected_job_never_runs(cast: Cast, small_chunk_worker: Any) -> None:
     alice: Any = api_client_for(cast.alice)
     carol: Any = api_client_for(cast.carol)
@@ -228,6 +252,7 @@ def test_a_running_job_halts_within_seconds(cast: Cast, small_chunk_worker: Any,
         )
         assert released.status_code == 200, released.json()
         assert released.json()["engaged"] is False
+    wait_for_the_worker_to_settle()
 
 
 def test_a_pending_approval_is_withdrawn_when_its_job_is_stopped(
