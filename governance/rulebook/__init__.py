@@ -71,7 +71,10 @@ _CONCEPT_KEYS = frozenset(
     }
 )
 _SCREENING_KEYS = frozenset({"model", "threshold", "margin", "innocent"})
+_SCREENING_WORD_LISTS = frozenset({"purpose_activity_words", "added_english_words"})
 _OTHER_LANGUAGE_KEYS = frozenset({"person_words", "non_person_words", "concepts"})
+_OTHER_LANGUAGE_WORD_LISTS = frozenset({"function_words", "with_words"})
+_PLAIN_WORD = re.compile(r"^[a-z]+$")
 _OTHER_LANGUAGE_CONCEPT_KEYS = frozenset({"terms", "person_terms", "explicit_person_terms"})
 # Letters that have no decomposition but are read as their base letter.
 _WIDE_FOLD_LETTERS = str.maketrans(
@@ -148,6 +151,10 @@ class ScreeningSettings:
     threshold: float
     margin: float
     innocent: tuple[str, ...]
+    # Words of a purpose code that name an activity, not a thing in the images ("watch").
+    purpose_activity_words: frozenset[str] = frozenset()
+    # English words the bundled word lists lack: loanwords and words newer than them.
+    added_english_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,11 @@ class OtherLanguages:
     person_words: tuple[Term, ...] = ()
     non_person_words: tuple[Term, ...] = ()
     concepts: Mapping[str, OtherLanguageLexicon] = field(default_factory=dict)
+    # Frequent words of other languages that are rare in English ("und", "les"): they mark
+    # a text as written in another language.
+    function_words: frozenset[str] = frozenset()
+    # "with" and "in" of other languages: what follows describes what a person wears.
+    with_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -401,8 +413,15 @@ def _other_language_terms(where: str, value: object) -> tuple[Term, ...]:
 
 def _other_languages(file_name: str, raw: object, known_concepts: set[str]) -> OtherLanguages:
     where = f"{file_name}: other_languages"
-    if not isinstance(raw, dict) or set(raw) != _OTHER_LANGUAGE_KEYS:
-        raise RulebookError(f"{where}: must have exactly {sorted(_OTHER_LANGUAGE_KEYS)}")
+    if (
+        not isinstance(raw, dict)
+        or not set(raw) >= _OTHER_LANGUAGE_KEYS
+        or set(raw) - _OTHER_LANGUAGE_KEYS - _OTHER_LANGUAGE_WORD_LISTS
+    ):
+        raise RulebookError(
+            f"{where}: must have {sorted(_OTHER_LANGUAGE_KEYS)} "
+            f"and may have {sorted(_OTHER_LANGUAGE_WORD_LISTS)}"
+        )
     concepts = raw["concepts"]
     if not isinstance(concepts, dict) or not concepts:
         raise RulebookError(f"{where}.concepts: must be a non-empty mapping")
@@ -427,7 +446,18 @@ def _other_languages(file_name: str, raw: object, known_concepts: set[str]) -> O
             f"{where}.non_person_words", raw["non_person_words"]
         ),
         concepts=lexicons,
+        function_words=_word_set(f"{where}.function_words", raw.get("function_words", [])),
+        with_words=_word_set(f"{where}.with_words", raw.get("with_words", [])),
     )
+
+
+def _word_set(where: str, value: object) -> frozenset[str]:
+    """A list of plain lower-case words (matched against words of a folded text)."""
+    words = _string_list(where, value, allow_empty=True)
+    odd = [w for w in words if not _PLAIN_WORD.match(w)]
+    if odd:
+        raise RulebookError(f"{where}: must hold single lower-case words a-z, not {odd}")
+    return frozenset(words)
 
 
 def _subjects(file_name: str, raw: object) -> Subjects:
@@ -448,7 +478,7 @@ def _unit_float(where: str, value: object) -> float:
 def _screening(file_name: str, raw: object) -> ScreeningSettings:
     if not isinstance(raw, dict):
         raise RulebookError(f"{file_name}: 'screening' must be a mapping")
-    unknown = set(raw) - _SCREENING_KEYS
+    unknown = set(raw) - _SCREENING_KEYS - _SCREENING_WORD_LISTS
     missing = _SCREENING_KEYS - set(raw)
     if unknown or missing:
         raise RulebookError(
@@ -462,6 +492,13 @@ def _screening(file_name: str, raw: object) -> ScreeningSettings:
         threshold=_unit_float(f"{file_name}: screening.threshold", raw["threshold"]),
         margin=_unit_float(f"{file_name}: screening.margin", raw["margin"]),
         innocent=_string_list(f"{file_name}: screening.innocent", raw["innocent"]),
+        purpose_activity_words=_word_set(
+            f"{file_name}: screening.purpose_activity_words",
+            raw.get("purpose_activity_words", []),
+        ),
+        added_english_words=_word_set(
+            f"{file_name}: screening.added_english_words", raw.get("added_english_words", [])
+        ),
     )
 
 

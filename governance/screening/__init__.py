@@ -348,22 +348,12 @@ def screen(
     return ScreeningResult(findings=tuple(dict.fromkeys(findings)))
 
 
-# Words of a purpose code that name the activity, not a thing in the images ("union activity
-# watch" watches people, not wristwatches).
-_ACTIVITY_WORDS = frozenset(
-    """
-    watch watching monitor monitoring screen screening check checks review scan scanning audit
-    dashboard report reporting tracker tracking alert alerts finder detector detection
-    analytics index score scoring board log
-    """.split()  # noqa: SIM905
-)
-
-
 def _purpose_subject(
     text: str, rulebook: Rulebook, people_data: bool
 ) -> tuple[Subject, tuple[tuple[int, int], ...]]:
     """What a purpose code's own words are about, its activity words left aside."""
-    kept = " ".join(w if w not in _ACTIVITY_WORDS else "_" * len(w) for w in text.split(" "))
+    activity = rulebook.screening.purpose_activity_words
+    kept = " ".join(w if w not in activity else "_" * len(w) for w in text.split(" "))
     return _subject(kept, rulebook, people_data)
 
 
@@ -447,6 +437,7 @@ def _other_language_findings(
             any_subject=not (about_people and names_thing),
             person_subject=names_person or (people_data and not names_thing),
             names_person=names_person,
+            with_words=rulebook.other_languages.with_words,
         )
         if hit is not None:
             term, match = hit
@@ -468,6 +459,7 @@ def _other_language_hit(
     any_subject: bool,
     person_subject: bool,
     names_person: bool,
+    with_words: frozenset[str],
 ) -> tuple[Term, re.Match[str]] | None:
     tiers = (
         (lexicon.terms, any_subject, False),
@@ -481,23 +473,19 @@ def _other_language_hit(
             for match in term.pattern.finditer(wide):
                 if is_english_only(match.group()):
                     continue
-                if about_the_person and _describes_what_is_worn(wide, match.start()):
+                if about_the_person and _describes_what_is_worn(wide, match.start(), with_words):
                     continue
                 return term, match
     return None
 
 
-# "with" and "in" in the other languages: a word after one describes what a person wears or
-# carries ("Person mit schwarzer Kapuzenjacke", "homme en veste noire"), not the person.
-_WITH_WORDS = frozenset(
-    "mit con avec com met w z ze in im en dans na sa".split()  # noqa: SIM905
-)
 _WITH_WINDOW = 6
 
 
-def _describes_what_is_worn(wide: str, start: int) -> bool:
+def _describes_what_is_worn(wide: str, start: int, with_words: frozenset[str]) -> bool:
+    """Does a "with" or "in" word come shortly before ``start``?"""
     before = wide[:start].split()[-_WITH_WINDOW:]
-    return any(word in _WITH_WORDS for word in before)
+    return any(word in with_words for word in before)
 
 
 def _meaning_findings(texts: Sequence[_Text], rulebook: Rulebook) -> list[Finding]:

@@ -7,15 +7,15 @@ common endings, reading British spellings ("seborrhoeic") or splitting a compoun
 ("microaneurysms", "underproofed").
 
 English words are those of the embedding model's vocabulary and the bundled English NLP
-pipeline's, a few loanwords and words newer than the dictionaries ("defibrillator",
-"dicom", "selfie"), plus the two large English dictionaries of the ``english-words`` package
-(Webster's Second and GCIDE: the jargon of medicine, engineering, food, geology …). Those
-dictionaries also list many foreign words ("hombre", "frau", "donna"), so every word of the
-rulebook's other-language lexicons, and the function words below, are taken out of them:
-"donna triste" stays unreadable.
+pipeline's, the rulebook's ``added_english_words`` (loanwords and words newer than the
+dictionaries: "defibrillator", "dicom", "selfie"), plus the two large English dictionaries
+of the ``english-words`` package (Webster's Second and GCIDE: the jargon of medicine,
+engineering, food, geology …). Those dictionaries also list many foreign words ("hombre",
+"frau", "donna"), so every word of the rulebook's other-language lexicons, and its
+other-language function words, are taken out of them: "donna triste" stays unreadable.
 
-Function words of other languages ("und", "der", "les", "los" …) count against a text; one
-such word among English words ("en-suite bathroom") is only an unknown word.
+The rulebook's function words of other languages ("und", "der", "les" …) count against a
+text; one such word among English words ("en-suite bathroom") is only an unknown word.
 """
 
 from __future__ import annotations
@@ -71,38 +71,6 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
     who which what how not no it its his her their our my your as into over under
     """.split()  # noqa: SIM905
 )
-# Frequent words of other languages written in Latin script that are rare in English ("für",
-# "den", "pour" and "para" are left out: a fur coat, a fox's den, a concrete pour, a para
-# athlete).
-_FOREIGN_FUNCTION_WORDS = frozenset(
-    """
-    und der dem ein eine einer eines nicht mit von ist sind auf oder wie bei aus nach
-    zum zur sehr auch wird werden ich sie wir ihr un une les le en est avec dans sur qui
-    que pas sont du ces cette leur el por una como mas pero esta estan sus muy tiene
-    hombre mujer persona il che della delle degli gli sono nella questo questa het een niet
-    zijn voor ook wordt och att som det inte ett har nao uma mais pelo pela jest nie sie oraz
-    przez dla bir ve ile icin de del las dos das
-    """.split()  # noqa: SIM905
-)
-# Loanwords that English uses but whose spelling the word lists above lack.
-_LOANWORDS = frozenset(
-    """
-    creme brulee souffle puree pate flambe croissant croissants pretzel pretzels dachshund
-    bratwurst baguette macaron macarons gnocchi prosciutto chorizo tortilla quesadilla churros
-    paella tiramisu focaccia ciabatta bruschetta sauerkraut strudel schnitzel kimchi bibimbap
-    ramen udon edamame matcha tzatziki hummus falafel shawarma baklava emoji emojis
-    hijab niqab burqa burka
-    """.split()  # noqa: SIM905
-)
-# Words newer than the dictionaries (or their acronyms written as words) that business
-# units use in labels and purpose codes: equipment, formats, products.
-_MODERN_WORDS = frozenset(
-    """
-    defibrillator selfie dedup dedupe dicom vape vaping wifi lidar ebike onesie jeggings
-    glucometer mammogram mammography sonogram meme rfid hvac scada vlog vlogger esports
-    athleisure hdmi qrcode ekg nebuliser epipen rollator hivis hiviz kpop
-    """.split()  # noqa: SIM905
-)
 # Greek and Latin combining forms that start the compounds of medicine and science
 # ("dermatofibroma", "cardiomegaly"): a known word may follow one.
 _COMBINING_FORMS = frozenset(
@@ -144,7 +112,14 @@ def english_words() -> frozenset[str]:
                     words.add(item.lower())
     if not words:
         raise RuntimeError("no English word list found for the screening")
-    return frozenset((words - _FOREIGN_FUNCTION_WORDS) | _LOANWORDS | _MODERN_WORDS)
+    rulebook = default_rulebook()
+    return frozenset(
+        (words - rulebook.other_languages.function_words) | rulebook.screening.added_english_words
+    )
+
+
+def _foreign_function_words() -> frozenset[str]:
+    return default_rulebook().other_languages.function_words
 
 
 @functools.cache
@@ -161,7 +136,7 @@ def dictionary_words() -> frozenset[str]:
     return (
         frozenset(w for w in _dictionaries() if len(w) >= MIN_WORD_LENGTH)
         - _other_language_words()
-        - _FOREIGN_FUNCTION_WORDS
+        - _foreign_function_words()
         - english_words()
     )
 
@@ -245,18 +220,13 @@ def is_other_script(text: str) -> bool:
 
 def is_readable(text: str) -> bool:
     """False when the screening cannot read ``text`` (see the module docstring)."""
-    folded = fold(text)
-    letters = [c for c in folded if c.isalpha()]
-    if not letters:
-        symbols = [c for c in folded if unicodedata.category(c).startswith("S")]
-        return not symbols
-    non_latin = sum(not is_latin_letter(c) for c in letters)
-    if non_latin / len(letters) > MAX_NON_LATIN_SHARE:
+    if is_other_script(text):
         return False
+    folded = fold(text)
     words = _WORDS.findall(_LOAN_PHRASES.sub(" ", strip_accents(folded)))
     # An acronym in capitals ("UN logo", "DOS prompt") is no function word.
     acronyms = {a.lower() for a in _ACRONYM.findall(text)}
-    foreign = [w for w in words if w in _FOREIGN_FUNCTION_WORDS and w not in acronyms]
+    foreign = [w for w in words if w in _foreign_function_words() and w not in acronyms]
     if foreign and not any(w in _ENGLISH_FUNCTION_WORDS for w in words):
         english = [w for w in words if len(w) >= MIN_COUNTED_LENGTH and _known(w)]
         if len(foreign) > 1 or len(english) < MIN_ENGLISH_AROUND_FOREIGN_WORD:
@@ -264,7 +234,7 @@ def is_readable(text: str) -> bool:
     counted = [
         w.replace("'", "")
         for w in words
-        if len(w) >= MIN_COUNTED_LENGTH or (w in _FOREIGN_FUNCTION_WORDS and w not in acronyms)
+        if len(w) >= MIN_COUNTED_LENGTH or (w in _foreign_function_words() and w not in acronyms)
     ]
     if not counted:
         return True

@@ -134,6 +134,9 @@ def test_bad_rules_are_refused(rulebook_copy: Path, edit, message: str) -> None:
         (lambda c: c["concepts"].update(Bad_Name={"description": "x", "terms": ["x"]}), "snake"),
         (lambda c: c["concepts"].update(empty={"description": "nothing"}), "needs lexicon"),
         (lambda c: c["screening"].pop("margin"), "lacks keys"),
+        (lambda c: c["screening"].update(activity_words=["watch"]), "unknown keys"),
+        (lambda c: c["screening"].update(purpose_activity_words=["Watch"]), "single lower-case"),
+        (lambda c: c["screening"].update(added_english_words=[""]), "non-empty strings"),
         (lambda c: c.pop("subjects"), "subjects"),
     ],
 )
@@ -169,9 +172,35 @@ def test_version_changes_when_an_other_language_term_changes(rulebook_copy: Path
 
 
 @pytest.mark.parametrize(
+    ("name", "edit"),
+    [
+        ("concepts.yaml", lambda c: c["screening"]["purpose_activity_words"].remove("watch")),
+        ("concepts.yaml", lambda c: c["screening"]["added_english_words"].append("vapeshop")),
+        ("other_languages.yaml", lambda c: c["other_languages"]["function_words"].remove("und")),
+        ("other_languages.yaml", lambda c: c["other_languages"]["with_words"].remove("mit")),
+    ],
+)
+def test_screening_word_lists_are_part_of_the_version(rulebook_copy: Path, name: str, edit) -> None:
+    _edit(rulebook_copy, name, edit)
+    assert load_rulebook(rulebook_copy).version != default_rulebook().version
+
+
+def test_screening_word_lists_are_loaded() -> None:
+    rulebook = default_rulebook()
+    assert {"watch", "dashboard"} <= rulebook.screening.purpose_activity_words
+    assert {"selfie", "croissant"} <= rulebook.screening.added_english_words
+    assert {"und", "les"} <= rulebook.other_languages.function_words
+    assert {"fur", "den", "pour", "para"}.isdisjoint(rulebook.other_languages.function_words)
+    assert {"mit", "avec"} <= rulebook.other_languages.with_words
+
+
+@pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda c: c["other_languages"].pop("person_words"), "must have exactly"),
+        (lambda c: c["other_languages"].pop("person_words"), "must have"),
+        (lambda c: c["other_languages"].update(colours=["rot"]), "may have"),
+        (lambda c: c["other_languages"].update(function_words=["und so"]), "single lower-case"),
+        (lambda c: c["other_languages"].update(with_words="mit"), "list of non-empty strings"),
         (lambda c: c["other_languages"]["concepts"].update(no_such={"terms": ["x"]}), "unknown"),
         (lambda c: c["other_languages"]["concepts"].update(emotion={"colour": ["x"]}), "mapping"),
         (lambda c: c["other_languages"]["concepts"].update(emotion={"terms": "x"}), "list"),

@@ -1,4 +1,4 @@
-"""Requests with only the six contract fields (no description): what the eighth to tenth
+"""Requests with only the six contract fields (no description): what the eighth to eleventh
 blind corpora showed the screening must read from labels and purpose codes alone."""
 
 from __future__ import annotations
@@ -236,60 +236,83 @@ def test_purpose_codes_and_other_languages_that_name_a_prohibited_use_are_denied
 
 
 @pytest.mark.parametrize(
-    ("purpose", "context", "categories", "labels"),
+    ("purpose", "context", "categories", "labels", "expected"),
     [
+        # The ninth set.
         (
             "insurance_claims",
             "essential_services",
             ["scenes"],
             ["water damage on ceiling", "burst pipe", "storm-damaged roof tiles"],
+            "allow",
         ),
-        ("device_return_grading", "retail", ["products"], ["cracked screen", "like new"]),
-        ("vet_patient_photos", "general", ["animals"], ["pregnant mare", "senior dog", "puppy"]),
-        ("site_photo_tags", "manufacturing", ["scenes"], ["concrete pour", "bored pile", "rebar"]),
-        ("ngo_logo_check", "media", ["documents"], ["UN logo", "Red Cross emblem", "no logo"]),
-        ("match_photo_tags", "media", ["people"], ["player scoring a goal", "corner kick"]),
-        ("salon_lookbook", "retail", ["people"], ["copper red hair", "jet black bob"]),
-    ],
-)
-def test_more_look_alikes_from_the_ninth_set_are_allowed(
-    purpose: str, context: str, categories: list[str], labels: list[str]
-) -> None:
-    fields = {"deployment_context": context, "data_categories": categories}
-    assert decide_labels(labels, purpose=purpose, **fields) == Decision.ALLOW
-
-
-@pytest.mark.parametrize(
-    ("purpose", "context", "categories", "labels"),
-    [
+        ("device_return_grading", "retail", ["products"], ["cracked screen", "like new"], "allow"),
+        (
+            "vet_patient_photos",
+            "general",
+            ["animals"],
+            ["pregnant mare", "senior dog", "puppy"],
+            "allow",
+        ),
+        (
+            "site_photo_tags",
+            "manufacturing",
+            ["scenes"],
+            ["concrete pour", "bored pile", "rebar"],
+            "allow",
+        ),
+        (
+            "ngo_logo_check",
+            "media",
+            ["documents"],
+            ["UN logo", "Red Cross emblem", "no logo"],
+            "allow",
+        ),
+        (
+            "match_photo_tags",
+            "media",
+            ["people"],
+            ["player scoring a goal", "corner kick"],
+            "allow",
+        ),
+        ("salon_lookbook", "retail", ["people"], ["copper red hair", "jet black bob"], "allow"),
         (
             "traffic_signal_control",
             "public_space",
             ["people", "scenes"],
             ["pedestrian still on the crossing", "crossing clear"],
+            "require_approval",
         ),
-        ("mf_loan_field_check", "essential_services", ["scenes"], ["healthy maize field"]),
-        ("level_placement", "education", ["documents"], ["handwriting at beginner level"]),
+        (
+            "mf_loan_field_check",
+            "essential_services",
+            ["scenes"],
+            ["healthy maize field"],
+            "require_approval",
+        ),
+        (
+            "level_placement",
+            "education",
+            ["documents"],
+            ["handwriting at beginner level"],
+            "require_approval",
+        ),
         (
             "occupational_health_screen",
             "workplace",
             ["faces"],
             ["signs of depression", "no visible distress"],
+            "require_approval",
         ),
         # A plain "risk assessment" is not crime prediction.
-        ("risk_assessment", "law_enforcement", ["people"], ["visible bruising", "no injury"]),
-    ],
-)
-def test_high_risk_uses_from_the_ninth_set_need_approval(
-    purpose: str, context: str, categories: list[str], labels: list[str]
-) -> None:
-    fields = {"deployment_context": context, "data_categories": categories}
-    assert decide_labels(labels, purpose=purpose, **fields) == Decision.REQUIRE_APPROVAL
-
-
-@pytest.mark.parametrize(
-    ("purpose", "context", "categories", "labels", "expected"),
-    [
+        (
+            "risk_assessment",
+            "law_enforcement",
+            ["people"],
+            ["visible bruising", "no injury"],
+            "require_approval",
+        ),
+        # The tenth set.
         (
             "police_live_face_scan",
             "public_space",
@@ -358,18 +381,7 @@ def test_high_risk_uses_from_the_ninth_set_need_approval(
             "allow",
         ),
         ("tattoo_studio_portfolio", "retail", ["people"], ["Japanese koi tattoo"], "allow"),
-    ],
-)
-def test_the_tenth_sets_boundaries(
-    purpose: str, context: str, categories: list[str], labels: list[str], expected: str
-) -> None:
-    fields = {"deployment_context": context, "data_categories": categories}
-    assert decide_labels(labels, purpose=purpose, **fields).value == expected
-
-
-@pytest.mark.parametrize(
-    ("purpose", "context", "categories", "labels", "expected"),
-    [
+        # The eleventh set.
         ("farm_welfare", "general", ["animals"], ["agitated cow", "calm cow"], "allow"),
         ("passport_photo_booth", "retail", ["faces"], ["photo too dark", "glare"], "allow"),
         ("privacy_redaction", "public_space", ["faces"], ["faces to redact", "none"], "allow"),
@@ -404,8 +416,10 @@ def test_the_tenth_sets_boundaries(
         ),
     ],
 )
-def test_the_eleventh_sets_boundaries(
+def test_boundaries_the_blind_sets_showed(
     purpose: str, context: str, categories: list[str], labels: list[str], expected: str
 ) -> None:
+    """Look-alikes allowed and uses that need approval or are denied, from labels and purpose
+    codes alone, as the ninth to eleventh blind sets showed them."""
     fields = {"deployment_context": context, "data_categories": categories}
     assert decide_labels(labels, purpose=purpose, **fields).value == expected
