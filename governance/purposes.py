@@ -49,6 +49,9 @@ RISK_MARGIN = 0.06
 PROHIBITED_THRESHOLD = 0.7
 MAX_PURPOSE_CHARS = 200
 _SEPARATORS = re.compile(r"[\s\-./]+")
+# Where a camelCase code starts a new word: a capital after a lower-case letter or digit,
+# or the last capital of an acronym before a lower-case letter ("HRPhotoTags").
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 class MatchedBy(StrEnum):
@@ -81,7 +84,13 @@ class PurposeMatch:
 
 
 def humanise(code: str) -> str:
-    return " ".join(_SEPARATORS.sub(" ", code.replace("_", " ")).split())
+    """``code`` as words: separators to spaces, camelCase split ("fleetDamageIntake")."""
+    text = code.replace("_", " ")
+    if _CAMEL_HUMP.search(text):
+        # The humps are word starts, not names: "fleet damage intake" (acronyms stay).
+        words = _CAMEL_HUMP.sub(" ", text).split()
+        text = " ".join(w if w.isupper() else w.lower() for w in words)
+    return " ".join(_SEPARATORS.sub(" ", text).split())
 
 
 def spelling(code: str) -> str:

@@ -173,6 +173,10 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "museum cataloguing",
             "digital asset management",
             "historical photo cataloguing",
+            "detect opening and end credits in videos",
+            "credits roll detection",
+            "film credits detection",
+            "video chapter detection",
         ),
         "wildlife_monitoring": (
             "wildlife census",

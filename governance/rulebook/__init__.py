@@ -37,6 +37,8 @@ BUILTIN_CONCEPTS: Mapping[str, str] = {
     "other_script_text": "such text in another script (not Latin letters) or in symbols only",
     "screening_unavailable": "the meaning-based screening could not run",
     "unlisted_purpose": "a purpose that is not in the taxonomy and matches none of its purposes",
+    "nothing_about_people": "no data category shows people, and every label or query names a thing",
+    "people_among_things": "images of people among scenes, products or vehicles (no faces)",
 }
 
 _RULE_ID = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")

@@ -32,6 +32,7 @@ from governance.screening.language import (
     is_other_script,
     is_readable,
     rejoin_split_words,
+    without_abbreviations,
 )
 from governance.screening.meaning import ScreeningUnavailable, exemplar_index
 from governance.screening.normalise import NormalisedText, normalise
@@ -60,6 +61,14 @@ _ARTICLES = frozenset({"a", "an", "the"})
 # Words that make a whole text about a thing, whatever else it names: an emoji of a crying
 # face is a picture, not a person.
 _ALWAYS_THINGS = frozenset({"emoji", "emojis", "emoticon", "emoticons"})
+# Nouns ending in "-ing" that, unlike a verb ("adult wearing a cap"), keep a noun compound
+# going ("adult herring gull").
+_ING_NOUNS = frozenset(
+    """
+    herring herrings ring rings king wing wings string ceiling pudding duckling morning
+    evening building clothing bedding icing awning railing shilling sterling
+    """.split()  # noqa: SIM905
+)
 
 
 class Source(StrEnum):
@@ -193,7 +202,9 @@ def _compound_head(text: str, cues: Sequence[tuple[int, int, Subject, int, int]]
         if text[start:cue_end] in _PHRASE_BREAKS:
             break  # "staff who show signs": "who" starts a clause about the staff
         between = text[end:start].split()
-        if len(between) > 1 or any(w in _PHRASE_BREAKS or w.endswith("ing") for w in between):
+        if len(between) > 1 or any(
+            w in _PHRASE_BREAKS or (w.endswith("ing") and w not in _ING_NOUNS) for w in between
+        ):
             break
         kind, end = cue_kind, cue_end
     return kind
@@ -319,7 +330,10 @@ def screen(
     findings: list[Finding] = []
     readable: list[_Text] = []
     for text in texts:
-        if is_readable(text.original):
+        as_read = (
+            without_abbreviations(text.original) if text.source == Source.PURPOSE else text.original
+        )
+        if is_readable(as_read):
             readable.append(text)
         else:
             findings.append(
@@ -345,7 +359,35 @@ def screen(
         findings.extend(_other_language_findings(text, rulebook, people_data=people_data))
     findings.extend(_meaning_findings(readable, rulebook))
     findings.extend(_expressions_as_emotions(findings))
+    findings.extend(_what_is_pictured(texts, data_categories))
     return ScreeningResult(findings=tuple(dict.fromkeys(findings)))
+
+
+# Data categories of images that show a person (a patient, in medical images).
+_PICTURING_PEOPLE = frozenset({"people", "faces", "medical_images"})
+
+
+def _what_is_pictured(texts: Sequence[_Text], data_categories: Sequence[str]) -> list[Finding]:
+    """Two facts about the images, from the data categories and the labels or queries:
+
+    - ``nothing_about_people``: no category shows people, and every label and query is
+      about a thing ("grumpy cat", "angry face emoji", "adult herring gull");
+    - ``people_among_things``: people appear among other things (people with scenes,
+      products or vehicles; no faces), and the job has labels or queries to screen.
+    """
+    asked = [t for t in texts if t.source in (Source.LABEL, Source.QUERY)]
+    if not asked:
+        return []
+    categories = set(data_categories)
+    evidence = ", ".join(sorted(categories))
+    if not categories & _PICTURING_PEOPLE:
+        if all(t.subject == Subject.NON_PERSON for t in asked):
+            return [Finding("nothing_about_people", evidence, Source.LABEL, "data categories")]
+        return []
+    incidental = "people" in categories and not categories & {"faces", "medical_images"}
+    if incidental and categories - _PICTURING_PEOPLE:
+        return [Finding("people_among_things", evidence, Source.LABEL, "data categories")]
+    return []
 
 
 def _purpose_subject(

@@ -153,10 +153,13 @@ def _other_language_words() -> frozenset[str]:
 
 def is_english_only(words: str) -> bool:
     """Are ``words`` English dictionary words that no other-language lexicon lists
-    ("pedestrian" is not the Portuguese "pede…")?"""
+    ("pedestrians" is not the Portuguese "pede…")? The dictionaries hold few plurals, so
+    the embedding model's and NLP pipeline's words count too."""
     found = _WORDS.findall(strip_accents(fold(words)))
     foreign = _other_language_words()
-    return bool(found) and all(w in _dictionaries() and w not in foreign for w in found)
+    return bool(found) and all(
+        (w in _dictionaries() or w in english_words()) and w not in foreign for w in found
+    )
 
 
 def _known(word: str) -> bool:
@@ -216,6 +219,15 @@ def is_other_script(text: str) -> bool:
     if not letters:
         return any(unicodedata.category(c).startswith("S") for c in folded)
     return sum(not is_latin_letter(c) for c in letters) / len(letters) > MAX_NON_LATIN_SHARE
+
+
+_VOWEL = re.compile(r"[aeiouAEIOU]")
+
+
+def without_abbreviations(code_words: str) -> str:
+    """A purpose code's words without its abbreviations: words with no vowel ("rcpt",
+    "lylty", "mktg", "v7"), which are jargon of the team's own, not another language."""
+    return " ".join(w for w in code_words.split() if _VOWEL.search(w))
 
 
 def is_readable(text: str) -> bool:

@@ -5,7 +5,7 @@ Each set was written from the product issue, the request contract and the law on
 someone who had seen none of the rules, lexicons or earlier corpora, after the fixes the
 previous set revealed; from the fourth on, many rows name a purpose code of their own
 ("catalogue_enrichment", "reoffending_risk"), which the engine takes for the nearest
-taxonomy purpose by meaning. The eighth to eleventh hold only the six contract fields,
+taxonomy purpose by meaning. The eighth to twelfth hold only the six contract fields,
 with no purpose description. Each set's hash is fixed here, so that an edit to it shows up as a
 failing test and a visible change in review; its floors are the levels measured after the
 fixes it revealed (``docs/governance.md`` has every set's first run too).
@@ -49,16 +49,16 @@ CORPORA = (
         min_rows=300,
         min_own_purposes=100,
         prohibited_allowed=0,
-        prohibited_not_denied=3,
+        prohibited_not_denied=2,
         approval_allowed=6,
         benign_refused=3,
         benign=152,
         why="""Not denied: two police face searches that say neither where nor when (so
-        approval, not 5(1)(h)), and "seen at church" taken for a church. Approval-needing
-        allowed: what individual workers do ("operator skipped torque step") with no
-        monitoring wording, and inspections of a dam's cracks and water turbidity, which the
-        rulebook treats as maintenance. Benign refused: 3 in other languages that go to a
-        person by design (Japanese script; Portuguese and Dutch in public spaces).""",
+        approval, not 5(1)(h)). Approval-needing allowed: what individual workers do
+        ("operator skipped torque step") with no monitoring wording, and inspections of a
+        dam's cracks and water turbidity, which the rulebook treats as maintenance. Benign
+        refused: 3 in other languages that go to a person by design (Japanese script;
+        Portuguese and Dutch in public spaces).""",
     ),
     FrozenCorpus(
         name="heldout_blind_v5.jsonl",
@@ -180,6 +180,24 @@ CORPORA = (
         Japanese and Russian labels (another script goes to a person by design), two
         instruction-injection labels (by design), smiling and laughing stock portraits (two
         expressions), an evidence locker's inventory and a court library's law reports.""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v12.jsonl",
+        sha256="263c4190a2c520ea8866eaab0cb4a08f0c2b70a8e292572de99b733d564ac02a",
+        min_rows=300,
+        min_own_purposes=250,
+        prohibited_allowed=0,
+        prohibited_not_denied=1,
+        approval_allowed=0,
+        benign_refused=5,
+        benign=150,
+        six_fields_only=True,
+        why="""Not denied (held for approval): "customer wearing hijab" among eleven harmless
+        labels of a bank branch's footfall (religious dress is read as clothing). Benign
+        refused: purpose codes like no taxonomy purpose on people in education and workplace
+        contexts (lecture capture, a careers page's photos) and on eye colours alone (an
+        optician's frame matcher), which go to a person by design; "empty exam hall" for
+        exam logistics.""",
     ),
 )
 

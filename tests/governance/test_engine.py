@@ -552,6 +552,88 @@ def test_a_purpose_like_no_taxonomy_purpose_is_screened_by_its_words() -> None:
     )
 
 
+def test_a_camel_case_purpose_code_is_read_as_words() -> None:
+    from governance.purposes import humanise
+
+    assert humanise("fleetDamageIntake") == "fleet damage intake"
+    assert humanise("HRPhotoTags") == "HR photo tags"
+    assert request(["red shoe"], purpose="ProductTagging").purpose == "product_tagging"
+
+
+MARATHON = ["water station", "finish line arch", "runners crossing bridge", "medal table"]
+
+
+def test_an_unlisted_purpose_on_people_among_things_is_judged_by_its_labels() -> None:
+    """People among scenes, in an ordinary context, with labels that were all screened:
+    the labels decide. On images of people alone or of faces, and in the contexts of the
+    Annex III areas, a person still checks what the job is for."""
+
+    def decided(context: str, categories: list[str]) -> Decision:
+        return decide(
+            request(MARATHON, purpose="citymarathon-tags", context=context, categories=categories)
+        ).decision
+
+    assert decided("general", ["people", "scenes"]) == Decision.ALLOW
+    assert decided("public_space", ["scenes", "people"]) == Decision.ALLOW
+    assert decided("general", ["people"]) == Decision.REQUIRE_APPROVAL
+    assert decided("general", ["faces", "scenes"]) == Decision.REQUIRE_APPROVAL
+    assert decided("workplace", ["people", "scenes"]) == Decision.REQUIRE_APPROVAL
+    assert decided("education", ["people", "scenes"]) == Decision.REQUIRE_APPROVAL
+    # An embedding with nothing to screen stays with a person.
+    embedding = request([], purpose="citymarathon-tags", task="embedding")
+    assert decide(embedding).decision == Decision.REQUIRE_APPROVAL
+
+
+@pytest.mark.parametrize(
+    ("purpose", "context", "categories", "labels", "expected"),
+    [
+        ("emotion_recognition", "general", ["animals"], ["grumpy cat", "scared cat"], "allow"),
+        (
+            "emotion_recognition",
+            "education",
+            ["other"],
+            ["smiling emoji", "angry face emoji", "heart sticker"],
+            "allow",
+        ),
+        (
+            "demographic_analysis",
+            "education",
+            ["animals"],
+            ["juvenile herring gull", "adult herring gull", "empty nest"],
+            "allow",
+        ),
+        ("biometric_identification", "general", ["animals"], ["my dog", "not my dog"], "allow"),
+        # A label that names nobody in particular, or a person, keeps the purpose's rule.
+        ("emotion_recognition", "general", ["other"], ["happy", "sad"], "require_approval"),
+        ("emotion_recognition", "education", ["other"], ["bored student", "cat"], "deny"),
+        ("emotion_recognition", "general", ["people"], ["grumpy cat"], "require_approval"),
+    ],
+)
+def test_a_purpose_about_people_on_images_of_nobody(
+    purpose: str, context: str, categories: list[str], labels: list[str], expected: str
+) -> None:
+    """No data category shows people and every label names a thing: the emotions of cats
+    and emoji, or the age classes of gulls, are nobody's."""
+    decided = decide(request(labels, purpose=purpose, context=context, categories=categories))
+    assert decided.decision.value == expected
+
+
+def test_a_purpose_codes_abbreviations_are_not_another_language() -> None:
+    from governance.screening.language import is_readable, without_abbreviations
+
+    assert without_abbreviations("lylty rcpt ocr v7") == "ocr"
+    assert without_abbreviations("mktg shelf scan") == "shelf scan"
+    assert is_readable(without_abbreviations("lylty rcpt ocr"))
+    assert not is_readable(without_abbreviations("ocena klienta pl"))
+    receipts = request(
+        ["supermarket receipt", "coupon"],
+        purpose="lylty-rcpt-ocr",
+        context="retail",
+        categories=["documents"],
+    )
+    assert decide(receipts).decision == Decision.ALLOW
+
+
 def test_a_riskier_purpose_just_as_close_is_taken() -> None:
     """Between an ordinary purpose and a high-risk one of about the same similarity, the
     high-risk one wins; a prohibited one needs a close match."""

@@ -1,4 +1,4 @@
-"""Requests with only the six contract fields (no description): what the eighth to eleventh
+"""Requests with only the six contract fields (no description): what the eighth to twelfth
 blind corpora showed the screening must read from labels and purpose codes alone."""
 
 from __future__ import annotations
@@ -414,12 +414,141 @@ def test_purpose_codes_and_other_languages_that_name_a_prohibited_use_are_denied
             ["pupil in acute distress, possible panic attack", "pupil calm"],
             "require_approval",
         ),
+        # The twelfth set.
+        (
+            "junction_signal_ctrl",
+            "critical_infrastructure",
+            ["vehicles", "people"],
+            ["pedestrians waiting", "junction clear"],
+            "require_approval",
+        ),
+        ("aud_demo_est", "general", ["faces"], ["gender: female", "age 25-34"], "require_approval"),
+        ("careerfair-booths", "general", ["scenes"], ["trade union information booth"], "allow"),
+        (
+            "freshers_fair_media",
+            "media",
+            ["scenes"],
+            ["student union booth", "Union Jack"],
+            "allow",
+        ),
+        ("end-credits-detector", "media", ["other"], ["opening credits", "title card"], "allow"),
+        ("newsroom_photo_triage", "media", ["people", "scenes"], ["courtroom sketch"], "allow"),
+        (
+            "search_own_media",
+            "critical_infrastructure",
+            ["people", "scenes"],
+            ["apprentices at the substation opening"],
+            "allow",
+        ),
+        (
+            "stationcam_rt_match",
+            "law_enforcement",
+            ["faces"],
+            ["live match against the wanted persons list"],
+            "deny",
+        ),
+        (
+            "metro_live_match",
+            "public_space",
+            ["faces"],
+            ["watchlist hit", "POI sighting", "no match"],
+            "deny",
+        ),
+        ("kanaal-inzicht", "media", ["faces"], ["kijker met Turkse achtergrond"], "deny"),
+        ("ocena_klienta", "essential_services", ["faces"], ["wygląda na geja"], "deny"),
+        ("wijkscore", "public_space", ["people"], ["lage burgerschapsscore"], "deny"),
+        ("carer_quality_cam", "healthcare", ["people"], ["cuidadora irritada"], "deny"),
+        (
+            "creator_trust_tier",
+            "general",
+            ["people"],
+            ["unreliable member of society", "should be deprioritized"],
+            "deny",
+        ),
+        (
+            "crane_cab_panic_alert",
+            "manufacturing",
+            ["faces"],
+            ["crane operator panicking", "operator calm"],
+            "require_approval",
+        ),
+        (
+            "grid_autotrip_vision",
+            "critical_infrastructure",
+            ["scenes"],
+            ["breaker open"],
+            ("require_approval"),
+        ),
+        (
+            "signalprio_tram",
+            "critical_infrastructure",
+            ["vehicles"],
+            ["tram at stop line"],
+            ("require_approval"),
+        ),
+        (
+            "ambulance_triage",
+            "healthcare",
+            ["people", "scenes"],
+            ["person lying on road"],
+            ("require_approval"),
+        ),
+        (
+            "mortgage_visual_check",
+            "essential_services",
+            ["scenes"],
+            ["run-down house"],
+            ("require_approval"),
+        ),
+        (
+            "benefit_home_visits",
+            "essential_services",
+            ["scenes"],
+            ["household appears to have luxury goods"],
+            "require_approval",
+        ),
+        ("essay_autograder", "education", ["documents"], ["strong argument"], "require_approval"),
+        (
+            "artschool_portfolio_rank",
+            "education",
+            ["other"],
+            ["weak composition"],
+            ("require_approval"),
+        ),
     ],
 )
 def test_boundaries_the_blind_sets_showed(
     purpose: str, context: str, categories: list[str], labels: list[str], expected: str
 ) -> None:
     """Look-alikes allowed and uses that need approval or are denied, from labels and purpose
-    codes alone, as the ninth to eleventh blind sets showed them."""
+    codes alone, as the ninth to twelfth blind sets showed them."""
     fields = {"deployment_context": context, "data_categories": categories}
     assert decide_labels(labels, purpose=purpose, **fields).value == expected
+
+
+@pytest.mark.parametrize(
+    ("task", "categories", "expected"),
+    [
+        ("embedding", ["faces"], Decision.DENY),
+        ("image_to_image_search", ["faces"], Decision.DENY),
+        # Sorting or finding products in social-media posts indexes no face.
+        ("embedding", ["products"], Decision.ALLOW),
+        ("zero_shot_classification", ["products"], Decision.ALLOW),
+    ],
+)
+def test_indexing_faces_from_social_media_profiles_is_scraping(
+    task: str, categories: list[str], expected: Decision
+) -> None:
+    labels = ["linkedin headshots", "photos from instagram"]
+    if categories == ["products"]:
+        labels = ["instagram posts featuring our sneakers", "photos from instagram"]
+    fields = {"task": task, "data_categories": categories, "deployment_context": "general"}
+    assert decide_labels(labels, purpose="alumniGallerySeed", **fields) == expected
+
+
+@pytest.mark.parametrize(
+    "label", ["fotos de perfil de instagram", "Profilbilder von LinkedIn", "zdjęcia profilowe"]
+)
+def test_social_media_profile_photos_in_other_languages_are_read(label: str) -> None:
+    fields = {"task": "embedding", "data_categories": ["faces"]}
+    assert decide_labels([label], purpose="gallery_seed", **fields) == Decision.DENY
