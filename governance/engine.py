@@ -204,6 +204,8 @@ def _clause_evidence(
     evidence: list[str] = []
     if request.purpose in clause.except_purposes:
         return None
+    if any(screening.evidence(c) for c in clause.except_concepts):
+        return None
     if clause.purposes:
         if request.purpose not in clause.purposes:
             return None
@@ -276,6 +278,11 @@ def screen_request(request: PolicyRequest, rulebook: Rulebook) -> ScreeningResul
     if match is not None and match.matched_by == MatchedBy.UNMATCHED:
         unlisted = Finding("unlisted_purpose", match.given, Source.PURPOSE, "not in the taxonomy")
         result = ScreeningResult(findings=(*result.findings, unlisted))
+    if request.purpose in taxonomy.THING_PURPOSES and "people_among_things" in result.concepts:
+        ordinary = Finding(
+            "ordinary_use_among_things", request.purpose, Source.PURPOSE, "purpose about things"
+        )
+        result = ScreeningResult(findings=(*result.findings, ordinary))
     return result
 
 

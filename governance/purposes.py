@@ -71,7 +71,7 @@ class PurposeMatch:
     @property
     def words(self) -> str:
         """The purpose as words ("catalogue enrichment"), for screening by meaning."""
-        return humanise(self.given)
+        return expand_abbreviations(humanise(self.given))
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -91,6 +91,13 @@ def humanise(code: str) -> str:
         words = _CAMEL_HUMP.sub(" ", text).split()
         text = " ".join(w if w.isupper() else w.lower() for w in words)
     return " ".join(_SEPARATORS.sub(" ", text).split())
+
+
+def expand_abbreviations(words: str) -> str:
+    """``words`` with the abbreviations teams write in purpose codes spelt out
+    (``taxonomy.PURPOSE_ABBREVIATIONS``: "wh pickrate cam" is "warehouse pickrate camera")."""
+    table = taxonomy.PURPOSE_ABBREVIATIONS
+    return " ".join(table.get(w.lower(), w) for w in words.split())
 
 
 def spelling(code: str) -> str:
@@ -149,7 +156,8 @@ def match_purpose(given: str, *, model: str) -> PurposeMatch:
     if exact is not None:
         return PurposeMatch(given=given, code=exact, matched_by=MatchedBy.CODE)
     index = _index(model)
-    similarity = index.vectors @ _embedder(model).encode([humanise(given).lower()])[0]
+    words = expand_abbreviations(humanise(given)).lower()
+    similarity = index.vectors @ _embedder(model).encode([words])[0]
     best: dict[str, float] = {}
     for code, value in zip(index.codes, similarity.tolist(), strict=True):
         best[code] = max(best.get(code, -1.0), float(value))

@@ -119,6 +119,15 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "photo library search",
             "similar image search",
             "reverse image search of our own assets",
+            "event photo gallery",
+            "sports photo gallery",
+            "company event photos",
+            "open day photo gallery",
+            "yearbook photo sorting",
+            "annual meeting photos",
+            "marketing photo shoot library",
+            "press pool photos",
+            "training media library",
             "sports highlights",
             "highlight clip search",
             "tagging the mood and style of artworks",
@@ -138,6 +147,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "records digitisation",
             "court records digitisation",
             "scanning paper records",
+            "registry scanning and sorting",
             "fraud detection",
         ),
         "safety_monitoring": (
@@ -404,6 +414,82 @@ DATA_CATEGORIES: tuple[str, ...] = (
     "other",
 )
 
+# Abbreviations business units write in purpose codes, read as words before a code is
+# matched by meaning and screened ("wh-pickrate-cam", "lylty-rcpt-ocr", "ops-hse-cam").
+PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "aml": "anti money laundering",
+        "attr": "attributes",
+        "attrs": "attributes",
+        "cam": "camera",
+        "cams": "cameras",
+        "comms": "communications",
+        "cust": "customer",
+        "cx": "customer experience",
+        "dept": "department",
+        "doc": "document",
+        "docs": "documents",
+        "ecom": "e-commerce",
+        "edu": "education",
+        "ehs": "health and safety",
+        "emp": "employee",
+        "eval": "evaluation",
+        "fnol": "first notice of loss insurance claim",
+        "hosp": "hospital",
+        "hr": "human resources",
+        "hse": "health and safety",
+        "idx": "index",
+        "img": "image",
+        "imgs": "images",
+        "inv": "inventory",
+        "kw": "keywords",
+        "kyc": "know your customer identity verification",
+        "lib": "library",
+        "mfg": "manufacturing",
+        "mgmt": "management",
+        "mktg": "marketing",
+        "ops": "operations",
+        "pdp": "product detail page",
+        "perf": "performance",
+        "pic": "picture",
+        "pics": "pictures",
+        "pkg": "package",
+        "ppl": "people",
+        "qa": "quality assurance",
+        "qc": "quality control",
+        "rcpt": "receipt",
+        "rt": "real time",
+        "sec": "security",
+        "sku": "product",
+        "svc": "service",
+        "uni": "university",
+        "vid": "video",
+        "wh": "warehouse",
+    }
+)
+
+# Ordinary purposes about things, not people: when people only appear among the things
+# pictured, such a job in the context of an Annex III area (an archive of a police museum, a
+# utility's photo library, a court's records scanning) is not a use on those people.
+# Safety and traffic monitoring are left out: in critical infrastructure they are its
+# safety components.
+THING_PURPOSES: frozenset[str] = frozenset(
+    {
+        "product_tagging",
+        "inventory",
+        "quality_inspection",
+        "defect_detection",
+        "search_own_media",
+        "accessibility",
+        "document_processing",
+        "brand_monitoring",
+        "archive_management",
+        "wildlife_monitoring",
+        "crowd_counting",
+        "infrastructure_inspection",
+    }
+)
+
 # Data categories that say people may be pictured.
 PERSON_DATA_CATEGORIES: frozenset[str] = frozenset({"people", "faces"})
 
@@ -424,6 +510,8 @@ def taxonomy_content() -> dict[str, object]:
         "purpose_phrases": {code: list(p) for code, p in PURPOSE_PHRASES.items()},
         "high_risk_purposes": sorted(HIGH_RISK_PURPOSES),
         "prohibited_purposes": sorted(PROHIBITED_PURPOSES),
+        "thing_purposes": sorted(THING_PURPOSES),
+        "purpose_abbreviations": dict(PURPOSE_ABBREVIATIONS),
         "deployment_contexts": list(DEPLOYMENT_CONTEXTS),
         "tasks": list(TASKS),
         "data_categories": list(DATA_CATEGORIES),

@@ -28,7 +28,7 @@ RULEBOOK_DIR = Path(__file__).resolve().parent
 
 # Bump when the screening method (normalisation, subject detection, scoring) changes in a
 # way that can change decisions; it is part of the version hash.
-SCREENING_METHOD_VERSION = "4"
+SCREENING_METHOD_VERSION = "5"
 
 # Concepts the screener itself reports, not found by lexicon or meaning.
 BUILTIN_CONCEPTS: Mapping[str, str] = {
@@ -39,6 +39,11 @@ BUILTIN_CONCEPTS: Mapping[str, str] = {
     "unlisted_purpose": "a purpose that is not in the taxonomy and matches none of its purposes",
     "nothing_about_people": "no data category shows people, and every label or query names a thing",
     "people_among_things": "images of people among scenes, products or vehicles (no faces)",
+    "people_not_at_work": "images of people (no faces); no label or query names a worker or pupil",
+    "ordinary_use_among_things": (
+        "such images, for an ordinary taxonomy purpose that is about things "
+        "(an archive, a search of one's own media, an inventory …)"
+    ),
 }
 
 _RULE_ID = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
@@ -51,6 +56,7 @@ _CLAUSE_KEYS = frozenset(
     {
         "purposes",
         "except_purposes",
+        "except_concepts",
         "contexts",
         "tasks",
         "data_categories",
@@ -111,8 +117,9 @@ class Clause:
     concepts: frozenset[str] = frozenset()
     with_concepts: frozenset[str] = frozenset()
     and_concepts: frozenset[str] = frozenset()
-    # The clause does not hold for these purposes.
+    # The clause does not hold for these purposes, or when one of these concepts was found.
     except_purposes: frozenset[str] = frozenset()
+    except_concepts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -564,6 +571,7 @@ def _clause(where: str, raw: object, known_concepts: set[str]) -> Clause:
         "concepts": known_concepts,
         "with_concepts": known_concepts,
         "and_concepts": known_concepts,
+        "except_concepts": known_concepts,
     }
     values: dict[str, frozenset[str]] = {}
     for key, items in raw.items():

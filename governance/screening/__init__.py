@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 EXPRESSION_CONCEPT = "facial_expression"
 EMOTION_CONCEPT = "emotion"
+DRESS_CONCEPT = "religious_dress"
+BELIEF_CONCEPT = "religion_belief"
 _SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s+|\n+")
 _MAX_CLAUSE_WORDS = 30
 # Words between a person word and an adjective about them: "the man is black".
@@ -61,6 +63,11 @@ _ARTICLES = frozenset({"a", "an", "the"})
 # Words that make a whole text about a thing, whatever else it names: an emoji of a crying
 # face is a picture, not a person.
 _ALWAYS_THINGS = frozenset({"emoji", "emojis", "emoticon", "emoticons"})
+# "hoodie-wearing", "knife-carrying", "suit-clad": the thing qualifies the person after it.
+_COMPOUND_ADJECTIVE_ENDS = frozenset({"wearing", "clad", "carrying", "wielding", "toting"})
+# A label that starts with one of these, on images of people, is about whoever it describes.
+_WEARER_STARTS = frozenset({"wearing", "wears", "dressed", "carrying", "carries", "sporting"})
+
 # Nouns ending in "-ing" that, unlike a verb ("adult wearing a cap"), keep a noun compound
 # going ("adult herring gull").
 _ING_NOUNS = frozenset(
@@ -155,8 +162,14 @@ def _subject_patterns(rulebook: Rulebook) -> tuple[re.Pattern[str], re.Pattern[s
 
 
 def _is_modifier(text: str, start: int, end: int) -> bool:
-    """A possessive ("women's") or a "for …" phrase ("shoes for kids") only qualifies a noun."""
-    return text[end : end + 1] == "'" or text[max(0, start - 4) : start] == "for "
+    """A possessive ("women's"), a "for …" phrase ("shoes for kids") or a thing in a
+    compound adjective ("hoodie-wearing teen") only qualifies a noun."""
+    following = text[end:].split()[:1]
+    return (
+        text[end : end + 1] == "'"
+        or text[max(0, start - 4) : start] == "for "
+        or (bool(following) and following[0] in _COMPOUND_ADJECTIVE_ENDS)
+    )
 
 
 def _subject(
@@ -170,8 +183,12 @@ def _subject(
     no other cue follows ("the shopper's race" is about the shopper, "women's shoes" about
     shoes). A text naming an emoji is about the emoji.
     """
-    if _ALWAYS_THINGS.intersection(text.split()):
+    words = text.split()
+    if _ALWAYS_THINGS.intersection(words):
         return Subject.NON_PERSON, ()
+    if people_data and words[:1] and words[0] in _WEARER_STARTS:
+        # "wearing MAGA cap", "carrying a prayer mat": about whoever wears or carries it.
+        return Subject.PERSON, ()
     person, non_person = _subject_patterns(rulebook)
     others = [m.span() for m in non_person.finditer(text)]
     people = [
@@ -321,6 +338,11 @@ def screen(
         norm = _rejoined(normalise(original))
         if source == Source.PURPOSE:
             subject, person_spans = _purpose_subject(norm.decoded, rulebook, people_data)
+            asked = [t for t in texts if t.source in (Source.LABEL, Source.QUERY)]
+            if asked and not person_spans and all(t.subject == Subject.NON_PERSON for t in asked):
+                # A purpose code is about what its labels are about when every one names a
+                # thing: "race_classifier" over race cars and horse races.
+                subject = Subject.NON_PERSON
         else:
             subject, person_spans = _subject(norm.decoded, rulebook, people_data)
         if not person_spans:
@@ -359,7 +381,8 @@ def screen(
         findings.extend(_other_language_findings(text, rulebook, people_data=people_data))
     findings.extend(_meaning_findings(readable, rulebook))
     findings.extend(_expressions_as_emotions(findings))
-    findings.extend(_what_is_pictured(texts, data_categories))
+    findings.extend(_religious_dress_as_belief(findings))
+    findings.extend(_what_is_pictured(texts, data_categories, findings))
     return ScreeningResult(findings=tuple(dict.fromkeys(findings)))
 
 
@@ -367,13 +390,17 @@ def screen(
 _PICTURING_PEOPLE = frozenset({"people", "faces", "medical_images"})
 
 
-def _what_is_pictured(texts: Sequence[_Text], data_categories: Sequence[str]) -> list[Finding]:
-    """Two facts about the images, from the data categories and the labels or queries:
+def _what_is_pictured(
+    texts: Sequence[_Text], data_categories: Sequence[str], findings: Sequence[Finding]
+) -> list[Finding]:
+    """Facts about the images, from the data categories and the labels or queries:
 
     - ``nothing_about_people``: no category shows people, and every label and query is
       about a thing ("grumpy cat", "angry face emoji", "adult herring gull");
     - ``people_among_things``: people appear among other things (people with scenes,
-      products or vehicles; no faces), and the job has labels or queries to screen.
+      products or vehicles; no faces), and the job has labels or queries to screen;
+    - ``people_not_at_work``: people are pictured (no faces), and no label or query names
+      a worker, a pupil or their work ("deadlift", "blonde hair", but not "cashier idle").
     """
     asked = [t for t in texts if t.source in (Source.LABEL, Source.QUERY)]
     if not asked:
@@ -384,10 +411,14 @@ def _what_is_pictured(texts: Sequence[_Text], data_categories: Sequence[str]) ->
         if all(t.subject == Subject.NON_PERSON for t in asked):
             return [Finding("nothing_about_people", evidence, Source.LABEL, "data categories")]
         return []
-    incidental = "people" in categories and not categories & {"faces", "medical_images"}
-    if incidental and categories - _PICTURING_PEOPLE:
-        return [Finding("people_among_things", evidence, Source.LABEL, "data categories")]
-    return []
+    if "people" not in categories or categories & {"faces", "medical_images"}:
+        return []
+    facts: list[Finding] = []
+    if categories - _PICTURING_PEOPLE:
+        facts.append(Finding("people_among_things", evidence, Source.LABEL, "data categories"))
+    if not any(f.concept == "at_work_or_school" for f in findings):
+        facts.append(Finding("people_not_at_work", evidence, Source.LABEL, "data categories"))
+    return facts
 
 
 def _purpose_subject(
@@ -427,6 +458,24 @@ def _expressions_as_emotions(findings: Sequence[Finding]) -> list[Finding]:
         )
         for f in expressions
         if f.source not in _LISTED or len(listed) >= 2
+    ]
+
+
+def _religious_dress_as_belief(findings: Sequence[Finding]) -> list[Finding]:
+    """Religious dress that the request uses to tell people apart counts as a belief.
+
+    One label for "model wearing a hijab" tags a garment; two or more labels that each name
+    a piece of religious dress ("wears kippah" / "wears turban" / "no head covering") sort
+    people by what they believe (Art. 5(1)(g)), as two expressions sort them by emotion.
+    """
+    dress = [f for f in findings if f.concept == DRESS_CONCEPT and f.source in _LISTED]
+    if len({f.evidence for f in dress}) < 2:
+        return []
+    return [
+        Finding(
+            BELIEF_CONCEPT, f.evidence, f.source, f"religious dress telling people apart: {f.how}"
+        )
+        for f in dress
     ]
 
 

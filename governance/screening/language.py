@@ -143,12 +143,20 @@ def dictionary_words() -> frozenset[str]:
 
 @functools.cache
 def _other_language_words() -> frozenset[str]:
-    """Every word of the rulebook's other-language lexicons, folded like the texts."""
+    """Every word of the rulebook's other-language lexicons, folded like the texts. A
+    pattern (``re:``) also names the English words it matches next to ("photos",
+    "instagram"); those are left out."""
     other = default_rulebook().other_languages
     terms = [*other.person_words, *other.non_person_words]
     for lexicon in other.concepts.values():
         terms += [*lexicon.terms, *lexicon.person_terms, *lexicon.explicit_person_terms]
-    return frozenset(w for term in terms for w in _WORDS.findall(strip_accents(fold(term.text))))
+    english = english_words()
+    return frozenset(
+        w
+        for term in terms
+        for w in _WORDS.findall(strip_accents(fold(term.text)))
+        if not (term.text.startswith("re:") and w in english)
+    )
 
 
 def is_english_only(words: str) -> bool:
@@ -224,10 +232,23 @@ def is_other_script(text: str) -> bool:
 _VOWEL = re.compile(r"[aeiouAEIOU]")
 
 
+MAX_ABBREVIATION_LENGTH = 5
+
+
 def without_abbreviations(code_words: str) -> str:
-    """A purpose code's words without its abbreviations: words with no vowel ("rcpt",
-    "lylty", "mktg", "v7"), which are jargon of the team's own, not another language."""
-    return " ".join(w for w in code_words.split() if _VOWEL.search(w))
+    """A purpose code's words without its abbreviations, which are jargon of the team's
+    own, not another language: words with no vowel ("rcpt", "lylty", "mktg", "v7"), and
+    short words that are neither English nor listed in the other-language lexicons
+    ("hosp", "comms", "fnol")."""
+    foreign = _other_language_words() | _foreign_function_words()
+
+    def kept(word: str) -> bool:
+        if not _VOWEL.search(word):
+            return False
+        folded = strip_accents(fold(word))
+        return len(folded) > MAX_ABBREVIATION_LENGTH or folded in foreign or _known(folded)
+
+    return " ".join(w for w in code_words.split() if kept(w))
 
 
 def is_readable(text: str) -> bool:

@@ -86,8 +86,8 @@ def test_a_purpose_outside_the_taxonomy_is_decided_in_a_dry_run_but_cannot_be_su
     message = str(submitted.json())
     assert "not a purpose code" in message
     assert "product_tagging" in message
-    # Like nothing in the taxonomy, on images of people: a person must look at it.
-    vague = _dry(client, purpose="vibes", data_categories=["people"]).json()
+    # Like nothing in the taxonomy, on images of faces: a person must look at it.
+    vague = _dry(client, purpose="vibes", data_categories=["faces"]).json()
     assert vague["decision"] == "require_approval"
     assert [rule["id"] for rule in vague["rules"]] == ["GOV-UNLISTED-PURPOSE"]
     assert _submit(client, dataset, purpose="vibes").status_code == 400

@@ -5,7 +5,7 @@ Each set was written from the product issue, the request contract and the law on
 someone who had seen none of the rules, lexicons or earlier corpora, after the fixes the
 previous set revealed; from the fourth on, many rows name a purpose code of their own
 ("catalogue_enrichment", "reoffending_risk"), which the engine takes for the nearest
-taxonomy purpose by meaning. The eighth to twelfth hold only the six contract fields,
+taxonomy purpose by meaning. The eighth to thirteenth hold only the six contract fields,
 with no purpose description. Each set's hash is fixed here, so that an edit to it shows up as a
 failing test and a visible change in review; its floors are the levels measured after the
 fixes it revealed (``docs/governance.md`` has every set's first run too).
@@ -167,19 +167,17 @@ CORPORA = (
         min_rows=300,
         min_own_purposes=200,
         prohibited_allowed=0,
-        prohibited_not_denied=2,
+        prohibited_not_denied=0,
         approval_allowed=3,
         benign_refused=8,
         benign=150,
         six_fields_only=True,
-        why="""Not denied (both held for approval): residents' "reward / deduct points"
-        under a purpose code like no taxonomy purpose, and a "realtime_face_watchlist" in a
-        public space that names no police. Approval-needing allowed: French credit labels
-        the dictionaries read as English ("dossier solvable"), a dam's crack "alarm" and
-        rail signal states, which the rulebook treats as inspection. Benign refused: emoji,
-        Japanese and Russian labels (another script goes to a person by design), two
-        instruction-injection labels (by design), smiling and laughing stock portraits (two
-        expressions), an evidence locker's inventory and a court library's law reports.""",
+        why="""Approval-needing allowed: French credit labels the dictionaries read as English
+        ("dossier solvable"), a dam's crack "alarm" and rail signal states, which the
+        rulebook treats as inspection. Benign refused: emoji, Japanese and Russian labels
+        (another script goes to a person by design), two instruction-injection labels (by
+        design), smiling and laughing stock portraits (two expressions), an evidence
+        locker's inventory and a court library's law reports.""",
     ),
     FrozenCorpus(
         name="heldout_blind_v12.jsonl",
@@ -189,15 +187,36 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=1,
         approval_allowed=0,
-        benign_refused=5,
+        benign_refused=4,
         benign=150,
         six_fields_only=True,
         why="""Not denied (held for approval): "customer wearing hijab" among eleven harmless
-        labels of a bank branch's footfall (religious dress is read as clothing). Benign
-        refused: purpose codes like no taxonomy purpose on people in education and workplace
-        contexts (lecture capture, a careers page's photos) and on eye colours alone (an
-        optician's frame matcher), which go to a person by design; "empty exam hall" for
-        exam logistics.""",
+        labels of a bank branch's footfall (one garment is read as clothing). Benign
+        refused: purpose codes like no taxonomy purpose on people in an education context
+        (lecture capture, a freshers' fair) and on eye colours alone (an optician's frame
+        matcher, faces), which go to a person by design; "empty exam hall" for exam
+        logistics.""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v13.jsonl",
+        sha256="3e1ca4a1f81bf746d03135ff599c934a2509f6b16178f2648e95f15bd0d745c8",
+        min_rows=300,
+        min_own_purposes=250,
+        prohibited_allowed=0,
+        prohibited_not_denied=2,
+        approval_allowed=0,
+        benign_refused=12,
+        benign=150,
+        six_fields_only=True,
+        why="""Not denied (held for approval): a "pplsearch_index_grow" embedding of faces
+        that says nothing of scraping, and four face emoji as labels (symbols go to a person
+        by design). Benign refused: purpose codes like no taxonomy purpose on people in the
+        contexts of the Annex III areas (a bank branch's marketing shots, a credit union's
+        AGM, a physiotherapy exercise library, maternity photos) or on faces (a wedding
+        album's quality check), police community photos in the law-enforcement context, a
+        ferry terminal's signage with travellers and a wildlife seizure log at the border,
+        Chinese and emoji labels (another script or symbols go to a person by design), and
+        an exam hall's furniture ("invigilator desk").""",
     ),
 )
 
