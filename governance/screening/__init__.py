@@ -63,6 +63,9 @@ _ARTICLES = frozenset({"a", "an", "the"})
 # Words that make a whole text about a thing, whatever else it names: an emoji of a crying
 # face is a picture, not a person.
 _ALWAYS_THINGS = frozenset({"emoji", "emojis", "emoticon", "emoticons"})
+_PREPOSITIONS = frozenset(
+    "at on in near by to from for beside behind under over into onto with of".split()  # noqa: SIM905
+)
 # "hoodie-wearing", "knife-carrying", "suit-clad": the thing qualifies the person after it.
 _COMPOUND_ADJECTIVE_ENDS = frozenset({"wearing", "clad", "carrying", "wielding", "toting"})
 # A label that starts with one of these, on images of people, is about whoever it describes.
@@ -253,7 +256,9 @@ def _next_to_person(text: str, span: tuple[int, int], people: Sequence[tuple[int
     start, end = span
     for p_start, p_end in people:
         if p_start >= end:
-            if len(_between_words(text[end:p_start])) <= _PERSON_WINDOW - 1:
+            between = _between_words(text[end:p_start])
+            # A preposition ends the phrase: "sack race at family picnic" is no family's race.
+            if len(between) <= _PERSON_WINDOW - 1 and not _PREPOSITIONS.intersection(between):
                 return True
         elif p_end <= start:
             between = _between_words(text[p_end:start].replace("'s", " "))

@@ -144,19 +144,21 @@ def dictionary_words() -> frozenset[str]:
 @functools.cache
 def _other_language_words() -> frozenset[str]:
     """Every word of the rulebook's other-language lexicons, folded like the texts. A
-    pattern (``re:``) also names the English words it matches next to ("photos",
-    "instagram"); those are left out."""
+    pattern (``re:``) or a phrase also names English words that only make sense next to
+    the foreign ones ("photos", "instagram"; the "credit" of "crédit social"); those are
+    left out. A one-word term stays whole: "negro" is listed as Spanish."""
     other = default_rulebook().other_languages
     terms = [*other.person_words, *other.non_person_words]
     for lexicon in other.concepts.values():
         terms += [*lexicon.terms, *lexicon.person_terms, *lexicon.explicit_person_terms]
     english = english_words()
-    return frozenset(
-        w
-        for term in terms
-        for w in _WORDS.findall(strip_accents(fold(term.text)))
-        if not (term.text.startswith("re:") and w in english)
-    )
+    words: set[str] = set()
+    for term in terms:
+        found = _WORDS.findall(strip_accents(fold(term.text)))
+        if term.text.startswith("re:") or len(found) > 1:
+            found = [w for w in found if w not in english]
+        words.update(found)
+    return frozenset(words)
 
 
 def is_english_only(words: str) -> bool:

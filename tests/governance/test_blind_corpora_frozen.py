@@ -5,7 +5,7 @@ Each set was written from the product issue, the request contract and the law on
 someone who had seen none of the rules, lexicons or earlier corpora, after the fixes the
 previous set revealed; from the fourth on, many rows name a purpose code of their own
 ("catalogue_enrichment", "reoffending_risk"), which the engine takes for the nearest
-taxonomy purpose by meaning. The eighth to thirteenth hold only the six contract fields,
+taxonomy purpose by meaning. The eighth to fourteenth hold only the six contract fields,
 with no purpose description. Each set's hash is fixed here, so that an edit to it shows up as a
 failing test and a visible change in review; its floors are the levels measured after the
 fixes it revealed (``docs/governance.md`` has every set's first run too).
@@ -217,6 +217,26 @@ CORPORA = (
         ferry terminal's signage with travellers and a wildlife seizure log at the border,
         Chinese and emoji labels (another script or symbols go to a person by design), and
         an exam hall's furniture ("invigilator desk").""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v14.jsonl",
+        sha256="7aad3dc5f74111d45a49c84127e5f8afbede97ee26cc0479b80b1f0b1b039ed9",
+        min_rows=300,
+        min_own_purposes=200,
+        prohibited_allowed=0,
+        prohibited_not_denied=2,
+        approval_allowed=0,
+        benign_refused=9,
+        benign=150,
+        six_fields_only=True,
+        why="""Not denied (held for approval): German real-time matching against a wanted
+        list and Portuguese social-scoring words the other-language lexicons lack. Benign
+        refused: a police fleet's and a press office's vehicle image searches (a vehicle
+        search in the law-enforcement context is taken for one looking for a vehicle), a
+        police embedding with nothing to screen, a consulate's brochure documents at the
+        border, watch faces graded (taken for education assessment), "women's … boots" in
+        a very long label, eyewear try-on on faces under a purpose code like no taxonomy
+        purpose, and two emoji label sets (symbols go to a person by design).""",
     ),
 )
 
