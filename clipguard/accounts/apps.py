@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Users and business units"
 
     def ready(self) -> None:
+        from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import m2m_changed, post_save, pre_save
 
@@ -15,6 +16,7 @@ class AccountsConfig(AppConfig):
             record_access_change,
             record_failed_login,
             record_flag_changes,
+            record_lockout,
             record_login,
             remember_stored_flags,
         )
@@ -23,6 +25,7 @@ class AccountsConfig(AppConfig):
         user_login_failed.connect(
             record_failed_login, dispatch_uid="clipguard.accounts.record_failed_login"
         )
+        user_locked_out.connect(record_lockout, dispatch_uid="clipguard.accounts.record_lockout")
         pre_save.connect(
             remember_stored_flags,
             sender=User,

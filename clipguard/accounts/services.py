@@ -417,6 +417,22 @@ def login_failed_record(*, username: str, channel: str) -> LedgerRecord:
     )
 
 
+@transaction.atomic
+def login_locked_out_record(*, username_key: str | None, channel: str) -> LedgerRecord:
+    """Audit a lockout: the attempt that reached the failure limit, and each refused one
+    after it, by ``anonymous``, naming the attempted username only by its keyed hash
+    (``username_key`` is already that hash: the name the lockout counts under)."""
+    details: dict[str, Any] = {"channel": channel, "outcome": "locked_out"}
+    if username_key:
+        details["username_hmac"] = username_key
+    return ledger_append(
+        event_type=EventType.LOGIN,
+        actor=FAILED_LOGIN_ACTOR,
+        request_id=uuid.uuid4().hex,
+        details=details,
+    )
+
+
 def username_hmac(username: str) -> str:
     """An attempted username as HMAC-SHA256 keyed with the ``SECRET_KEY`` (hex): the value
     failed-login records carry, and the name the login lockout counts attempts under."""

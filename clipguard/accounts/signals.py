@@ -33,6 +33,7 @@ from clipguard.accounts.services import (
     ConfigAction,
     LoginChannel,
     login_failed_record,
+    login_locked_out_record,
     login_record,
     user_access_change_record,
     user_flags_change_record,
@@ -73,6 +74,17 @@ def record_failed_login(
     username = (credentials or {}).get(get_user_model().USERNAME_FIELD)
     login_failed_record(
         username=username if isinstance(username, str) else "", channel=login_channel(request)
+    )
+
+
+def record_lockout(
+    sender: object, request: HttpRequest | None = None, username: object = None, **_: Any
+) -> None:
+    """Axes' ``user_locked_out``: ``username`` is the keyed hash the lockout counts under
+    (``clipguard.accounts.lockout.lockout_username``), never the name itself."""
+    login_locked_out_record(
+        username_key=username if isinstance(username, str) else None,
+        channel=login_channel(request),
     )
 
 

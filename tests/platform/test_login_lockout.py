@@ -118,22 +118,37 @@ def test_the_lockout_ends_after_the_cool_off(lockout: Cast) -> None:
     assert not AccessAttempt.objects.exists()
 
 
-def test_every_failed_and_refused_attempt_is_still_audited(lockout: Cast) -> None:
+def test_every_failed_and_refused_attempt_and_the_lockout_are_audited(lockout: Cast) -> None:
+    """Each attempt is a failed login; the one that reaches the limit, and each refused
+    one after it, also records the lockout, by its keyed username hash only."""
     before = _last_id()
     _fail("bob", LIMIT)
     _post(PORTAL_LOGIN, "bob", PASSWORD)  # refused by the lockout: a failed login too
     records = list(
         LedgerRecord.objects.filter(event_type=EventType.LOGIN, id__gt=before).order_by("id")
     )
-    assert len(records) == LIMIT + 1
+    outcomes = [record.details["outcome"] for record in records]
+    assert outcomes.count("failed") == LIMIT + 1
+    assert outcomes.count("locked_out") == 2
+    # No lockout is recorded before the attempt that reaches the limit.
+    assert outcomes[: LIMIT - 1] == ["failed"] * (LIMIT - 1)
     for record in records:
         assert (record.actor, record.actor_id, record.business_unit_id) == ("anonymous", None, None)
         assert record.details == {
             "channel": "portal",
-            "outcome": "failed",
+            "outcome": record.details["outcome"],
             "username_hmac": username_hmac("bob"),
         }
         assert "bob" not in json.dumps(record.details)
+
+
+def test_a_lockout_on_the_admin_login_is_audited_with_its_channel(lockout: Cast) -> None:
+    before = _last_id()
+    _fail("root", LIMIT, ADMIN_LOGIN)
+    locked = LedgerRecord.objects.filter(
+        event_type=EventType.LOGIN, id__gt=before, details__outcome="locked_out"
+    )
+    assert [record.details["channel"] for record in locked] == ["admin"]
 
 
 def test_the_lockout_keeps_no_username_user_agent_or_access_log(lockout: Cast) -> None:
