@@ -161,7 +161,14 @@ if CLIPGUARD_LOGIN_FAILURE_LIMIT < 1 or CLIPGUARD_LOGIN_COOLOFF_MINUTES < 1:
     raise ImproperlyConfigured(
         "CLIPGUARD_LOGIN_FAILURE_LIMIT and CLIPGUARD_LOGIN_COOLOFF_MINUTES must be at least 1"
     )
+# Reverse proxies in front of ClipGuard that append the client's address to
+# X-Forwarded-For. 0 (the default): the connection's address is the client's, and
+# X-Forwarded-For is never read (a client could write anything there).
+CLIPGUARD_TRUSTED_PROXIES: int = env.int("CLIPGUARD_TRUSTED_PROXIES", default=0)
+if CLIPGUARD_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("CLIPGUARD_TRUSTED_PROXIES must be 0 or more")
 AXES_ENABLED = True
+AXES_CLIENT_IP_CALLABLE = "clipguard.accounts.lockout.client_address"
 AXES_FAILURE_LIMIT = CLIPGUARD_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=CLIPGUARD_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -19,6 +19,7 @@ again.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections.abc import Mapping
 from datetime import timedelta
@@ -88,6 +89,31 @@ class LockoutHandler(AxesDatabaseHandler):
         request.axes_user_agent = ""  # type: ignore[attr-defined]
         request.axes_http_accept = ""  # type: ignore[attr-defined]
         super().user_login_failed(sender, credentials, request, **kwargs)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client address the lockout counts by (``AXES_CLIENT_IP_CALLABLE``).
+
+    With ``CLIPGUARD_TRUSTED_PROXIES = 0`` it is the connection's ``REMOTE_ADDR``. With N
+    trusted proxies, each appending the address it received the request from to
+    ``X-Forwarded-For``, it is the N-th address from the right: the one the outermost
+    trusted proxy saw. Addresses further left were written by the client and are never
+    trusted. A header with fewer addresses, or one that is no IP address, falls back to
+    ``REMOTE_ADDR``.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    proxies: int = settings.CLIPGUARD_TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    hops = [hop.strip() for hop in header.split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote
+    candidate = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def lockout_username(

@@ -205,7 +205,11 @@ def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
         "import clipguard.settings as s; "
         "print(s.AXES_FAILURE_LIMIT, int(s.AXES_COOLOFF_TIME.total_seconds()))"
     )
-    base = {k: v for k, v in os.environ.items() if not k.startswith("CLIPGUARD_LOGIN_")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CLIPGUARD_LOGIN_", "CLIPGUARD_TRUSTED_PROXIES"))
+    }
     return subprocess.run(
         [sys.executable, "-c", probe],
         cwd=REPO_ROOT,
@@ -226,3 +230,43 @@ def test_the_limit_and_cool_off_come_from_the_environment() -> None:
     refused = _settings_with(CLIPGUARD_LOGIN_FAILURE_LIMIT="0")
     assert refused.returncode != 0
     assert "CLIPGUARD_LOGIN_FAILURE_LIMIT" in refused.stderr
+    no_proxies = _settings_with(CLIPGUARD_TRUSTED_PROXIES="-1")
+    assert no_proxies.returncode != 0
+    assert "CLIPGUARD_TRUSTED_PROXIES" in no_proxies.stderr
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # no trusted proxy: the header is never read
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the client wrote the left one
+        (2, "198.51.100.1, 203.0.113.9", "198.51.100.1"),
+        (2, "203.0.113.9", "10.0.0.2"),  # fewer hops than proxies: the connection
+        (1, "not-an-address", "10.0.0.2"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(
+    settings: SettingsWrapper, proxies: int, forwarded: str, expected: str
+) -> None:
+    from clipguard.accounts.lockout import client_address
+
+    settings.CLIPGUARD_TRUSTED_PROXIES = proxies
+    request = RequestFactory().post(
+        PORTAL_LOGIN, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded
+    )
+    assert client_address(request) == expected
+
+
+def test_behind_a_trusted_proxy_clients_are_locked_out_one_by_one(
+    settings: SettingsWrapper, lockout: Cast
+) -> None:
+    settings.CLIPGUARD_TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    _fail("bob", LIMIT, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    locked = _post(PORTAL_LOGIN, "bob", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    assert locked.status_code == 429
+    # Another client behind the same proxy is not locked out.
+    other = _post(PORTAL_LOGIN, "bob", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert other.status_code == 302
