@@ -8,12 +8,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from axes.signals import user_locked_out
+        from django.contrib.auth.models import Group, Permission
         from django.contrib.auth.signals import user_logged_in, user_login_failed
-        from django.db.models.signals import m2m_changed, post_save, pre_save
+        from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
         from clipguard.accounts.models import User
         from clipguard.accounts.signals import (
             record_access_change,
+            record_deleted_access,
             record_failed_login,
             record_flag_changes,
             record_lockout,
@@ -34,6 +36,12 @@ class AccountsConfig(AppConfig):
         post_save.connect(
             record_flag_changes, sender=User, dispatch_uid="clipguard.accounts.record_flag_changes"
         )
+        for held in (Group, Permission):
+            pre_delete.connect(
+                record_deleted_access,
+                sender=held,
+                dispatch_uid=f"clipguard.accounts.record_deleted_access.{held._meta.label}",
+            )
         for through in (User.groups.through, User.user_permissions.through):
             m2m_changed.connect(
                 record_access_change,

@@ -12,9 +12,10 @@ Changes of a user's Django privileges are audited the same way, whichever code s
 from ``pre_save``/``post_save`` of the user (a new user's staff and superuser flags count
 as changed from false when created true), and groups and direct permissions from
 ``m2m_changed`` on their through tables, in either direction (``user.groups.add(group)``
-and ``group.user_set.add(user)`` alike). Queryset ``update()`` and ``bulk_update()`` send
-no signals; :func:`clipguard.accounts.services.user_platform_role_set` records the
-superuser flag it sets that way itself.
+and ``group.user_set.add(user)`` alike), and from ``pre_delete`` of a group or a permission
+(its holders lose it). Queryset ``update()`` and ``bulk_update()`` send no signals;
+:func:`clipguard.accounts.services.user_platform_role_set` records the superuser flag it
+sets that way itself.
 """
 
 from __future__ import annotations
@@ -159,6 +160,18 @@ def record_access_change(
     elif action in ("post_remove", "post_clear"):
         pending = instance.__dict__.get(_PENDING_REMOVAL_ATTR, {})
         _record_pairs(field_name, pending.pop(field_name, []), added=False, using=using)
+
+
+def record_deleted_access(
+    sender: type[models.Model], instance: models.Model, using: str = "default", **_: Any
+) -> None:
+    """Before a group or a permission is deleted: the users who hold it lose it. The
+    deletion removes their rows of the through table without ``m2m_changed``, so the loss
+    is recorded here, per user, while the name can still be read."""
+    field_name = "groups" if isinstance(instance, Group) else "user_permissions"
+    through: type[models.Model] = getattr(User, field_name).through
+    pairs = _stored_pairs(through, field_name, instance, True, None, using)
+    _record_pairs(field_name, pairs, added=False, using=using)
 
 
 def _stored_pairs(

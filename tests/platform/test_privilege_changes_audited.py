@@ -150,6 +150,39 @@ def test_group_changes_from_the_groups_side_and_clears_are_recorded_per_user(
     assert _records_after(before) == []
 
 
+def test_deleting_a_group_or_a_permission_records_what_its_holders_lose(
+    cast: Cast, reviewers: Group
+) -> None:
+    reviewers.user_set.add(cast.alice, cast.bob)
+    before = _last_id()
+    reviewers.delete()
+    lost = _records_after(before)
+    assert [(r.details["username"], r.details["removed"]) for r in lost] == [
+        ("alice", ["reviewers"]),
+        ("bob", ["reviewers"]),
+    ]
+    _unattributed(lost[1], cast.bob, action="user_groups_change", added=[], removed=["reviewers"])
+
+    before = _last_id()
+    Group.objects.create(name="empty").delete()  # nobody held it: nothing to record
+    assert _records_after(before) == []
+
+    Group.objects.create(name="auditors").user_set.add(cast.alice)
+    before = _last_id()
+    Group.objects.filter(name="auditors").delete()  # a queryset delete, as the admin's action
+    (bulk,) = _records_after(before)
+    assert (bulk.details["username"], bulk.details["removed"]) == ("alice", ["auditors"])
+
+    permission = Permission.objects.get(content_type__app_label="accounts", codename="add_apikey")
+    cast.bob.user_permissions.add(permission)
+    before = _last_id()
+    permission.delete()
+    (taken,) = _records_after(before)
+    _unattributed(
+        taken, cast.bob, action="user_permissions_change", added=[], removed=["accounts.add_apikey"]
+    )
+
+
 def test_adding_a_permission_is_recorded_by_codename(cast: Cast) -> None:
     bob = cast.bob
     permission = Permission.objects.get(content_type__app_label="accounts", codename="add_apikey")
