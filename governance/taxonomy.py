@@ -66,6 +66,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
     {
         "product_tagging": (
             "catalogue enrichment",
+            "watch face catalogue",
             "product attribute extraction",
             "product classification",
             "e-commerce image tagging",

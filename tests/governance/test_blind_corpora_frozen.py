@@ -5,7 +5,7 @@ Each set was written from the product issue, the request contract and the law on
 someone who had seen none of the rules, lexicons or earlier corpora, after the fixes the
 previous set revealed; from the fourth on, many rows name a purpose code of their own
 ("catalogue_enrichment", "reoffending_risk"), which the engine takes for the nearest
-taxonomy purpose by meaning. The eighth to fourteenth hold only the six contract fields,
+taxonomy purpose by meaning. The eighth to fifteenth hold only the six contract fields,
 with no purpose description. Each set's hash is fixed here, so that an edit to it shows up as a
 failing test and a visible change in review; its floors are the levels measured after the
 fixes it revealed (``docs/governance.md`` has every set's first run too).
@@ -237,6 +237,27 @@ CORPORA = (
         border, watch faces graded (taken for education assessment), "women's … boots" in
         a very long label, eyewear try-on on faces under a purpose code like no taxonomy
         purpose, and two emoji label sets (symbols go to a person by design).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v15.jsonl",
+        sha256="60b10294ca0f36af0ad020df7bc88d433de288a73861684e6041828f7bcc3217",
+        min_rows=300,
+        min_own_purposes=200,
+        prohibited_allowed=0,
+        prohibited_not_denied=7,
+        approval_allowed=2,
+        benign_refused=8,
+        benign=149,
+        six_fields_only=True,
+        why="""Measured on first sight except one fix (a watch-face catalogue was denied as
+        face scraping). Not denied (held for approval): purpose codes alone, with no labels,
+        that name scraping, real-time identification or a prohibited use in jargon the
+        screening does not read; religious dress in one "hijab or kippah" label; residents
+        scored on littering and volunteering. Approval-needing allowed: emergency-call
+        photo triage and a traffic-signal queue feed that name no control. Benign refused:
+        an empty classroom, travel accessories and passport-photo quality at the border, a
+        court's mixed post, a bodycam redaction of objects, school sports photos under a
+        purpose code like no taxonomy purpose, and two emoji label sets (by design).""",
     ),
 )
 
