@@ -385,8 +385,7 @@ def screen(
             )
         findings.extend(_other_language_findings(text, rulebook, people_data=people_data))
     findings.extend(_meaning_findings(readable, rulebook))
-    findings.extend(_expressions_as_emotions(findings))
-    findings.extend(_religious_dress_as_belief(findings))
+    findings.extend(_signs_telling_people_apart(findings))
     findings.extend(_what_is_pictured(texts, data_categories, findings))
     return ScreeningResult(findings=tuple(dict.fromkeys(findings)))
 
@@ -446,42 +445,50 @@ def _rejoined(norm: NormalisedText) -> NormalisedText:
     )
 
 
-def _expressions_as_emotions(findings: Sequence[Finding]) -> list[Finding]:
-    """Facial expressions that the request uses to tell people apart count as emotions.
+@dataclass(frozen=True)
+class _TellingApart:
+    """A marker that, used to tell people apart, counts as the concept it is a sign of."""
 
-    Recital 18: detecting a readily apparent expression is not emotion recognition unless it
-    is used to infer emotions. It is taken to be so used when two or more zero-shot labels
-    carry an expression ("smiling viewer" / "frowning viewer"), two or more search queries do,
-    or the purpose description names one. One query for "a smiling chef plating a dessert"
-    searches a library for a kind of picture; it does not sort people by how they feel.
-    """
-    expressions = [f for f in findings if f.concept == EXPRESSION_CONCEPT]
-    listed = {f.evidence for f in expressions if f.source in _LISTED}
-    return [
-        Finding(
-            EMOTION_CONCEPT, f.evidence, f.source, f"expression used to tell people apart: {f.how}"
+    marker: str
+    sign_of: str
+    how: str
+    # Whether one mention outside the listed labels and queries (the purpose description)
+    # is enough on its own.
+    one_described_is_enough: bool
+
+
+# Recital 18: detecting a readily apparent expression is not emotion recognition unless it is
+# used to infer emotions; a garment is not a belief unless people are sorted by it. Each is
+# taken to be so used when two or more zero-shot labels carry one ("smiling viewer" /
+# "frowning viewer", "wears kippah" / "wears turban"), or two or more search queries do; a
+# purpose description naming an expression is enough on its own. One query for "a smiling
+# chef plating a dessert" searches a library for a kind of picture, and one label for
+# "model wearing a hijab" tags a garment: neither sorts people.
+_TELLING_PEOPLE_APART = (
+    _TellingApart(
+        EXPRESSION_CONCEPT, EMOTION_CONCEPT, "expression used to tell people apart", True
+    ),
+    _TellingApart(DRESS_CONCEPT, BELIEF_CONCEPT, "religious dress telling people apart", False),
+)
+
+
+def _signs_telling_people_apart(findings: Sequence[Finding]) -> list[Finding]:
+    """Expressions and religious dress that the request uses to tell people apart, as the
+    emotions (Art. 5(1)(f)) and beliefs (Art. 5(1)(g)) they are then signs of."""
+    signs: list[Finding] = []
+    for rule in _TELLING_PEOPLE_APART:
+        marked = [
+            f
+            for f in findings
+            if f.concept == rule.marker and (f.source in _LISTED or rule.one_described_is_enough)
+        ]
+        listed = {f.evidence for f in marked if f.source in _LISTED}
+        signs.extend(
+            Finding(rule.sign_of, f.evidence, f.source, f"{rule.how}: {f.how}")
+            for f in marked
+            if f.source not in _LISTED or len(listed) >= 2
         )
-        for f in expressions
-        if f.source not in _LISTED or len(listed) >= 2
-    ]
-
-
-def _religious_dress_as_belief(findings: Sequence[Finding]) -> list[Finding]:
-    """Religious dress that the request uses to tell people apart counts as a belief.
-
-    One label for "model wearing a hijab" tags a garment; two or more labels that each name
-    a piece of religious dress ("wears kippah" / "wears turban" / "no head covering") sort
-    people by what they believe (Art. 5(1)(g)), as two expressions sort them by emotion.
-    """
-    dress = [f for f in findings if f.concept == DRESS_CONCEPT and f.source in _LISTED]
-    if len({f.evidence for f in dress}) < 2:
-        return []
-    return [
-        Finding(
-            BELIEF_CONCEPT, f.evidence, f.source, f"religious dress telling people apart: {f.how}"
-        )
-        for f in dress
-    ]
+    return signs
 
 
 def _other_language_subject(original: str, rulebook: Rulebook, subject: Subject) -> Subject:

@@ -242,13 +242,17 @@ def without_abbreviations(code_words: str) -> str:
     own, not another language: words with no vowel ("rcpt", "lylty", "mktg", "v7"), and
     short words that are neither English nor listed in the other-language lexicons
     ("hosp", "comms", "fnol")."""
-    foreign = _other_language_words() | _foreign_function_words()
 
     def kept(word: str) -> bool:
         if not _VOWEL.search(word):
             return False
         folded = strip_accents(fold(word))
-        return len(folded) > MAX_ABBREVIATION_LENGTH or folded in foreign or _known(folded)
+        return (
+            len(folded) > MAX_ABBREVIATION_LENGTH
+            or folded in _other_language_words()
+            or folded in _foreign_function_words()
+            or _known(folded)
+        )
 
     return " ".join(w for w in code_words.split() if kept(w))
 
