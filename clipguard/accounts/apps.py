@@ -17,10 +17,10 @@ class AccountsConfig(AppConfig):
             record_access_change,
             record_deleted_access,
             record_failed_login,
-            record_flag_changes,
             record_lockout,
             record_login,
-            remember_stored_flags,
+            record_privilege_changes,
+            remember_stored_privileges,
         )
 
         user_logged_in.connect(record_login, dispatch_uid="clipguard.accounts.record_login")
@@ -29,12 +29,14 @@ class AccountsConfig(AppConfig):
         )
         user_locked_out.connect(record_lockout, dispatch_uid="clipguard.accounts.record_lockout")
         pre_save.connect(
-            remember_stored_flags,
+            remember_stored_privileges,
             sender=User,
-            dispatch_uid="clipguard.accounts.remember_stored_flags",
+            dispatch_uid="clipguard.accounts.remember_stored_privileges",
         )
         post_save.connect(
-            record_flag_changes, sender=User, dispatch_uid="clipguard.accounts.record_flag_changes"
+            record_privilege_changes,
+            sender=User,
+            dispatch_uid="clipguard.accounts.record_privilege_changes",
         )
         for held in (Group, Permission):
             pre_delete.connect(

@@ -8,8 +8,10 @@ never an API key, its prefix or its hash.
 
 Django's own privileges (the staff, superuser and active flags, groups and direct model
 permissions) can be changed by any code that saves a user, so they are recorded from
-signals instead (:mod:`clipguard.accounts.signals`), by :func:`user_flags_change_record`
-and :func:`user_access_change_record`. Their actor is the one set with
+signals instead (:mod:`clipguard.accounts.signals`), and from the user queryset's
+``update()`` and ``bulk_update()`` (:class:`clipguard.accounts.models.UserQuerySet`), by
+:func:`user_privileges_change_record` and :func:`user_access_change_record`; so is a
+platform role changed by saving the user directly. Their actor is the one set with
 :func:`acting_as` around the change; without one it is unknown, and the record says so.
 """
 
@@ -190,7 +192,9 @@ def user_platform_role_set(
         user.is_superuser = is_superuser
     if not changes:
         return user
-    User.objects.filter(pk=user.pk).update(
+    # The plain manager: this change is recorded below, with its actor, not as an
+    # unattributed queryset update (clipguard.accounts.models.UserQuerySet).
+    User._base_manager.filter(pk=user.pk).update(
         platform_role=user.platform_role, is_superuser=user.is_superuser
     )
     _config_change(
@@ -206,20 +210,39 @@ def user_platform_role_set(
 
 
 @transaction.atomic
-def user_flags_change_record(
-    *, user: User, changes: Mapping[str, tuple[bool, bool]]
-) -> LedgerRecord | None:
-    """Audit a change of ``is_staff``, ``is_superuser`` or ``is_active`` (``changes`` maps
-    each changed flag to its old and new value). Recorded without a unit, like a platform
-    role change; nothing changed records nothing."""
-    if not changes:
-        return None
-    return _privilege_change(
-        user_id=user.pk,
-        username=user.get_username(),
-        action=ConfigAction.USER_FLAGS_CHANGE,
-        details={name: {"from": old, "to": new} for name, (old, new) in sorted(changes.items())},
-    )
+@transaction.atomic
+def user_privileges_change_record(
+    *, user_id: int, username: str, changes: Mapping[str, tuple[Any, Any]]
+) -> list[LedgerRecord]:
+    """Audit a change of a user's privilege fields made outside
+    :func:`user_platform_role_set` (``changes`` maps each changed field to its old and new
+    value, as :func:`clipguard.accounts.models.privilege_changes` gives them): the flags as
+    one ``user_flags_change``, the platform role as a ``platform_role_change``. Recorded
+    without a unit; nothing changed records nothing."""
+    records = []
+    flags = {name: change for name, change in changes.items() if name != "platform_role"}
+    if flags:
+        records.append(
+            _privilege_change(
+                user_id=user_id,
+                username=username,
+                action=ConfigAction.USER_FLAGS_CHANGE,
+                details={
+                    name: {"from": old, "to": new} for name, (old, new) in sorted(flags.items())
+                },
+            )
+        )
+    if "platform_role" in changes:
+        old, new = changes["platform_role"]
+        records.append(
+            _privilege_change(
+                user_id=user_id,
+                username=username,
+                action=ConfigAction.PLATFORM_ROLE_CHANGE,
+                details={"platform_role": {"from": old, "to": new}},
+            )
+        )
+    return records
 
 
 @transaction.atomic

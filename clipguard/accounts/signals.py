@@ -7,15 +7,17 @@ The receivers only name the channel and call the services; they are connected on
 :meth:`clipguard.accounts.apps.AccountsConfig.ready`. Requests authenticated with an API
 key never call either, and are not logins.
 
-Changes of a user's Django privileges are audited the same way, whichever code saves them
-(the admin, a shell, a script): the ``is_staff``, ``is_superuser`` and ``is_active`` flags
-from ``pre_save``/``post_save`` of the user (a new user's staff and superuser flags count
-as changed from false when created true), and groups and direct permissions from
-``m2m_changed`` on their through tables, in either direction (``user.groups.add(group)``
-and ``group.user_set.add(user)`` alike), and from ``pre_delete`` of a group or a permission
-(its holders lose it). Queryset ``update()`` and ``bulk_update()`` send no signals;
-:func:`clipguard.accounts.services.user_platform_role_set` records the superuser flag it
-sets that way itself.
+Changes of a user's privileges are audited the same way, whichever code saves them (the
+admin, a shell, a script): the ``is_staff``, ``is_superuser`` and ``is_active`` flags and
+the platform role from ``pre_save``/``post_save`` of the user (a new user's staff and
+superuser flags and platform role count as changed from none when created set), and
+groups and direct permissions from ``m2m_changed`` on their through tables, in either
+direction (``user.groups.add(group)`` and ``group.user_set.add(user)`` alike), and from
+``pre_delete`` of a group or a permission (its holders lose it). Queryset ``update()``
+and ``bulk_update()`` send no signals; the user queryset records them itself
+(:class:`clipguard.accounts.models.UserQuerySet`), and
+:func:`clipguard.accounts.services.user_platform_role_set`, which records with its actor,
+writes through the plain manager.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.http import HttpRequest
 
-from clipguard.accounts.models import User
+from clipguard.accounts.models import PRIVILEGE_FIELDS, User, privilege_changes
 from clipguard.accounts.services import (
     ConfigAction,
     LoginChannel,
@@ -37,7 +39,7 @@ from clipguard.accounts.services import (
     login_locked_out_record,
     login_record,
     user_access_change_record,
-    user_flags_change_record,
+    user_privileges_change_record,
 )
 
 # URL namespaces of the login views, and the channel each stands for.
@@ -91,51 +93,51 @@ def record_lockout(
 
 # --- privileges -----------------------------------------------------------------------
 
-PRIVILEGE_FLAGS = ("is_staff", "is_superuser", "is_active")
-# The flags a new user is compared with when created: no privileges, active or not as made
-# (creating an account is not itself a privilege change).
-_NEW_USER_FLAGS = {"is_staff": False, "is_superuser": False}
+# The values a new user is compared with when created: no privileges, active or not as
+# made (creating an account is not itself a privilege change).
+_NEW_USER_PRIVILEGES = {"is_staff": False, "is_superuser": False, "platform_role": ""}
 # Instance attributes carrying state from a pre_ signal to its post_ signal.
-_STORED_FLAGS_ATTR = "_clipguard_stored_privilege_flags"
+_STORED_PRIVILEGES_ATTR = "_clipguard_stored_privileges"
 _PENDING_REMOVAL_ATTR = "_clipguard_pending_privilege_removal"
 
 
-def _saved_flags(update_fields: Iterable[str] | None) -> tuple[str, ...]:
+def _saved_privileges(update_fields: Iterable[str] | None) -> tuple[str, ...]:
     if update_fields is None:
-        return PRIVILEGE_FLAGS
-    return tuple(name for name in PRIVILEGE_FLAGS if name in update_fields)
+        return PRIVILEGE_FIELDS
+    return tuple(name for name in PRIVILEGE_FIELDS if name in update_fields)
 
 
-def remember_stored_flags(
+def remember_stored_privileges(
     sender: type[User],
     instance: User,
     using: str = "default",
     update_fields: Iterable[str] | None = None,
     **_: Any,
 ) -> None:
-    """Before a user is saved: keep its stored flags, for :func:`record_flag_changes`."""
-    instance.__dict__.pop(_STORED_FLAGS_ATTR, None)
-    names = _saved_flags(update_fields)
+    """Before a user is saved: keep its stored privileges, for
+    :func:`record_privilege_changes`."""
+    instance.__dict__.pop(_STORED_PRIVILEGES_ATTR, None)
+    names = _saved_privileges(update_fields)
     if not names:
         return  # e.g. the last_login update of every login: no query
     stored = None
     if instance.pk is not None:
-        stored = sender._default_manager.using(using).filter(pk=instance.pk).values(*names).first()
+        stored = sender._base_manager.using(using).filter(pk=instance.pk).values(*names).first()
     if stored is None:
-        stored = {name: _NEW_USER_FLAGS.get(name, getattr(instance, name)) for name in names}
-    instance.__dict__[_STORED_FLAGS_ATTR] = stored
+        stored = {name: _NEW_USER_PRIVILEGES.get(name, getattr(instance, name)) for name in names}
+    instance.__dict__[_STORED_PRIVILEGES_ATTR] = stored
 
 
-def record_flag_changes(sender: type[User], instance: User, **_: Any) -> None:
-    stored: dict[str, Any] | None = instance.__dict__.pop(_STORED_FLAGS_ATTR, None)
+def record_privilege_changes(sender: type[User], instance: User, **_: Any) -> None:
+    stored: dict[str, Any] | None = instance.__dict__.pop(_STORED_PRIVILEGES_ATTR, None)
     if not stored:
         return
-    changes = {
-        name: (bool(old), bool(getattr(instance, name)))
-        for name, old in stored.items()
-        if bool(old) != bool(getattr(instance, name))
-    }
-    user_flags_change_record(user=instance, changes=changes)
+    current = {name: getattr(instance, name) for name in stored}
+    user_privileges_change_record(
+        user_id=instance.pk,
+        username=instance.get_username(),
+        changes=privilege_changes(stored, current),
+    )
 
 
 def record_access_change(

@@ -13,7 +13,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from audit.models import EventType, LedgerRecord
+from audit.models import LedgerRecord
 from clipguard.accounts.models import ApiKey, Membership, PlatformRole, UnitRole, User
 from clipguard.accounts.services import (
     api_key_create,
@@ -24,16 +24,7 @@ from clipguard.accounts.services import (
 )
 from tests.conftest import Cast
 from tests.factories import BusinessUnitFactory, MembershipFactory, UserFactory
-
-
-def _last_id() -> int:
-    return LedgerRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def _changes_after(before: int) -> list[LedgerRecord]:
-    records = list(LedgerRecord.objects.filter(id__gt=before).order_by("id"))
-    assert {r.event_type for r in records} <= {EventType.CONFIG_CHANGE}
-    return records
+from tests.ledger import config_changes_after, last_record_id
 
 
 def _assert_no_key_material(records: list[LedgerRecord], key: ApiKey, raw: str) -> None:
@@ -49,11 +40,11 @@ def _assert_no_key_material(records: list[LedgerRecord], key: ApiKey, raw: str) 
 def test_granting_changing_and_removing_a_unit_role_is_recorded_under_the_unit(
     cast: Cast,
 ) -> None:
-    before = _last_id()
+    before = last_record_id()
     membership = membership_grant(
         actor=cast.alice, user=cast.charlie, business_unit=cast.unit_a, role=UnitRole.MEMBER
     )
-    (granted,) = _changes_after(before)
+    (granted,) = config_changes_after(before)
     assert (granted.actor, granted.actor_id) == ("alice", cast.alice.pk)
     assert (granted.business_unit_id, granted.business_unit) == (cast.unit_a.pk, "Retail")
     assert granted.details == {
@@ -64,16 +55,16 @@ def test_granting_changing_and_removing_a_unit_role_is_recorded_under_the_unit(
         "role": "member",
     }
 
-    before = _last_id()
+    before = last_record_id()
     membership_grant(
         actor=cast.alice, user=cast.charlie, business_unit=cast.unit_a, role=UnitRole.MEMBER
     )
-    assert _changes_after(before) == []  # the role the user already holds: nothing changed
+    assert config_changes_after(before) == []  # the role the user already holds: nothing changed
 
     membership_grant(
         actor=cast.root, user=cast.charlie, business_unit=cast.unit_a, role=UnitRole.ADMIN
     )
-    (changed,) = _changes_after(before)
+    (changed,) = config_changes_after(before)
     assert (changed.actor, changed.business_unit_id) == ("root", cast.unit_a.pk)
     assert changed.details == {
         "action": "membership_role_change",
@@ -84,9 +75,9 @@ def test_granting_changing_and_removing_a_unit_role_is_recorded_under_the_unit(
     }
     assert Membership.objects.get(pk=membership.pk).role == UnitRole.ADMIN
 
-    before = _last_id()
+    before = last_record_id()
     membership_remove(actor=cast.root, membership=membership)
-    (removed,) = _changes_after(before)
+    (removed,) = config_changes_after(before)
     assert removed.business_unit_id == cast.unit_a.pk
     assert removed.details == {
         "action": "membership_remove",
@@ -107,10 +98,10 @@ def test_a_change_that_rolls_back_leaves_no_record(cast: Cast) -> None:
             api_key_create(actor=cast.root, user=cast.bob, name="laptop")
             raise RuntimeError("the caller's transaction fails")
 
-    before = _last_id()
+    before = last_record_id()
     with pytest.raises(RuntimeError):
         grant_then_fail()
-    assert _changes_after(before) == []
+    assert config_changes_after(before) == []
     assert not Membership.objects.filter(user=cast.bob, business_unit=cast.unit_b).exists()
     assert not ApiKey.objects.filter(user=cast.bob).exists()
 
@@ -119,11 +110,11 @@ def test_a_change_that_rolls_back_leaves_no_record(cast: Cast) -> None:
 
 
 def test_a_platform_role_change_is_recorded_without_a_unit(cast: Cast) -> None:
-    before = _last_id()
+    before = last_record_id()
     user_platform_role_set(
         actor=cast.root, user=cast.bob, platform_role=PlatformRole.COMPLIANCE_OFFICER
     )
-    (record,) = _changes_after(before)
+    (record,) = config_changes_after(before)
     assert (record.actor, record.business_unit_id, record.business_unit) == ("root", None, "")
     assert record.details == {
         "action": "platform_role_change",
@@ -133,15 +124,15 @@ def test_a_platform_role_change_is_recorded_without_a_unit(cast: Cast) -> None:
     }
     assert User.objects.get(pk=cast.bob.pk).is_compliance_officer
 
-    before = _last_id()
+    before = last_record_id()
     user_platform_role_set(
         actor=cast.root, user=cast.bob, platform_role=PlatformRole.COMPLIANCE_OFFICER
     )
-    assert _changes_after(before) == []
+    assert config_changes_after(before) == []
     user_platform_role_set(
         actor=cast.root, user=cast.bob, platform_role=PlatformRole.NONE, is_superuser=True
     )
-    (record,) = _changes_after(before)
+    (record,) = config_changes_after(before)
     assert record.details == {
         "action": "platform_role_change",
         "user_id": cast.bob.pk,
@@ -158,9 +149,9 @@ def test_creating_and_revoking_a_key_is_recorded_under_each_unit_of_its_user(
     cast: Cast,
 ) -> None:
     MembershipFactory.create(user=cast.bob, business_unit=cast.unit_b, role=UnitRole.MEMBER)
-    before = _last_id()
+    before = last_record_id()
     key, raw = api_key_create(actor=cast.alice, user=cast.bob, name="bob's laptop")
-    created = _changes_after(before)
+    created = config_changes_after(before)
     assert [r.business_unit_id for r in created] == [cast.unit_a.pk, cast.unit_b.pk]
     assert len({r.request_id for r in created}) == 1
     for record in created:
@@ -172,24 +163,24 @@ def test_creating_and_revoking_a_key_is_recorded_under_each_unit_of_its_user(
             "username": "bob",
         }
 
-    before = _last_id()
+    before = last_record_id()
     api_key_revoke(actor=cast.root, key=key)
-    revoked = _changes_after(before)
+    revoked = config_changes_after(before)
     assert [r.business_unit_id for r in revoked] == [cast.unit_a.pk, cast.unit_b.pk]
     assert {r.details["action"] for r in revoked} == {"api_key_revoke"}
     assert {r.actor for r in revoked} == {"root"}
     assert ApiKey.objects.get(pk=key.pk).revoked_at is not None
-    before = _last_id()
+    before = last_record_id()
     api_key_revoke(actor=cast.root, key=key)
-    assert _changes_after(before) == []
+    assert config_changes_after(before) == []
     _assert_no_key_material(created + revoked, key, raw)
 
 
 def test_a_platform_wide_users_key_is_recorded_without_a_unit(cast: Cast) -> None:
     MembershipFactory.create(user=cast.carol, business_unit=cast.unit_a)
-    before = _last_id()
+    before = last_record_id()
     key, raw = api_key_create(actor=cast.root, user=cast.carol, name="reports")
-    (record,) = _changes_after(before)
+    (record,) = config_changes_after(before)
     assert (record.business_unit_id, record.details["api_key_id"]) == (None, key.pk)
     _assert_no_key_material([record], key, raw)
 
@@ -198,9 +189,9 @@ def test_api_client_keys_in_tests_are_recorded_too(cast: Cast) -> None:
     """The helper the API tests use creates its keys through the audited service."""
     from tests.conftest import api_client_for
 
-    before = _last_id()
+    before = last_record_id()
     api_client_for(cast.alice)
-    (record,) = _changes_after(before)
+    (record,) = config_changes_after(before)
     assert (record.actor, record.details["action"]) == ("alice", "api_key_create")
 
 
@@ -256,7 +247,7 @@ def test_admin_changes_of_a_users_roles_and_memberships_are_recorded(
     in_c = MembershipFactory.create(user=bob, business_unit=unit_c, role=UnitRole.MEMBER)
     url = f"/admin/accounts/user/{bob.pk}/change/"
 
-    before = _last_id()
+    before = last_record_id()
     form = _user_form(
         bob,
         [in_a, in_c],
@@ -272,7 +263,7 @@ def test_admin_changes_of_a_users_roles_and_memberships_are_recorded(
         },
     )
     _post(admin_client, url, form)
-    records = _changes_after(before)
+    records = config_changes_after(before)
     summary = sorted(
         (
             r.details["action"],
@@ -300,20 +291,20 @@ def test_admin_changes_of_a_users_roles_and_memberships_are_recorded(
     )
 
     # Saving the form again unchanged records nothing.
-    before = _last_id()
+    before = last_record_id()
     _post(admin_client, url, _user_form(bob, list(Membership.objects.filter(user=bob))))
-    assert _changes_after(before) == []
+    assert config_changes_after(before) == []
 
     # Moving a membership to another unit is a removal and a grant.
     moved = Membership.objects.get(user=bob, business_unit=cast.unit_b)
     rest = Membership.objects.get(user=bob, business_unit=cast.unit_a)
-    before = _last_id()
+    before = last_record_id()
     _post(
         admin_client,
         url,
         _user_form(bob, [rest, moved], **{"memberships-1-business_unit": str(unit_c.pk)}),
     )
-    moves = _changes_after(before)
+    moves = config_changes_after(before)
     assert [(r.details["action"], r.business_unit_id) for r in moves] == [
         ("membership_remove", cast.unit_b.pk),
         ("membership_grant", unit_c.pk),
@@ -323,7 +314,7 @@ def test_admin_changes_of_a_users_roles_and_memberships_are_recorded(
 def test_an_admin_key_is_created_through_the_service_shown_once_and_revoked(
     cast: Cast, admin_client: Client
 ) -> None:
-    before = _last_id()
+    before = last_record_id()
     response = admin_client.post(
         "/admin/accounts/apikey/add/", {"user": str(cast.bob.pk), "name": "ci"}, follow=True
     )
@@ -333,13 +324,13 @@ def test_an_admin_key_is_created_through_the_service_shown_once_and_revoked(
     assert match is not None
     raw = match.group(0)
     assert key.matches(raw)
-    (created,) = _changes_after(before)
+    (created,) = config_changes_after(before)
     assert (created.actor, created.business_unit_id) == ("admin", cast.unit_a.pk)
     assert created.details["action"] == "api_key_create"
     assert created.details["api_key_id"] == key.pk
 
     # Its user and its revocation cannot be edited in the form; renaming records nothing.
-    before = _last_id()
+    before = last_record_id()
     _post(
         admin_client,
         f"/admin/accounts/apikey/{key.pk}/change/",
@@ -347,14 +338,14 @@ def test_an_admin_key_is_created_through_the_service_shown_once_and_revoked(
     )
     key.refresh_from_db()
     assert (key.name, key.user_id, key.revoked_at) == ("ci-2", cast.bob.pk, None)
-    assert _changes_after(before) == []
+    assert config_changes_after(before) == []
 
     _post(
         admin_client,
         "/admin/accounts/apikey/",
         {"action": "revoke_keys", "_selected_action": [str(key.pk)]},
     )
-    (revoked,) = _changes_after(before)
+    (revoked,) = config_changes_after(before)
     assert (revoked.actor, revoked.details["action"]) == ("admin", "api_key_revoke")
     key.refresh_from_db()
     assert key.revoked_at is not None
@@ -367,9 +358,9 @@ def test_deleting_a_user_in_the_admin_records_what_goes_with_it(
 ) -> None:
     key, _ = api_key_create(actor=cast.alice, user=cast.bob, name="laptop")
     bob_id = cast.bob.pk
-    before = _last_id()
+    before = last_record_id()
     _post(admin_client, f"/admin/accounts/user/{bob_id}/delete/", {"post": "yes"})
-    records = _changes_after(before)
+    records = config_changes_after(before)
     assert [(r.details["action"], r.business_unit_id) for r in records] == [
         ("api_key_revoke", cast.unit_a.pk),
         ("membership_remove", cast.unit_a.pk),

@@ -30,6 +30,7 @@ from audit.models import EventType, LedgerRecord
 from clipguard.accounts.models import User
 from clipguard.accounts.services import username_hmac
 from tests.conftest import REPO_ROOT, Cast, api_client_for
+from tests.ledger import last_record_id, records_after
 
 PASSWORD = "correct horse battery staple"
 LIMIT = 3
@@ -57,10 +58,6 @@ def _post(url: str, username: str, password: str, **extra: Any) -> Any:
 
 def _fail(username: str, times: int, url: str = PORTAL_LOGIN, **extra: Any) -> list[int]:
     return [_post(url, username, "not the password", **extra).status_code for _ in range(times)]
-
-
-def _last_id() -> int:
-    return LedgerRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def _assert_locked_page(response: Any) -> None:
@@ -121,12 +118,10 @@ def test_the_lockout_ends_after_the_cool_off(lockout: Cast) -> None:
 def test_every_failed_and_refused_attempt_and_the_lockout_are_audited(lockout: Cast) -> None:
     """Each attempt is a failed login; the one that reaches the limit, and each refused
     one after it, also records the lockout, by its keyed username hash only."""
-    before = _last_id()
+    before = last_record_id()
     _fail("bob", LIMIT)
     _post(PORTAL_LOGIN, "bob", PASSWORD)  # refused by the lockout: a failed login too
-    records = list(
-        LedgerRecord.objects.filter(event_type=EventType.LOGIN, id__gt=before).order_by("id")
-    )
+    records = records_after(before, EventType.LOGIN)
     outcomes = [record.details["outcome"] for record in records]
     assert outcomes.count("failed") == LIMIT + 1
     assert outcomes.count("locked_out") == 2
@@ -143,7 +138,7 @@ def test_every_failed_and_refused_attempt_and_the_lockout_are_audited(lockout: C
 
 
 def test_a_lockout_on_the_admin_login_is_audited_with_its_channel(lockout: Cast) -> None:
-    before = _last_id()
+    before = last_record_id()
     _fail("root", LIMIT, ADMIN_LOGIN)
     locked = LedgerRecord.objects.filter(
         event_type=EventType.LOGIN, id__gt=before, details__outcome="locked_out"

@@ -15,11 +15,12 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 from django.urls import ResolverMatch
 
-from audit.models import EventType, LedgerRecord
+from audit.models import EventType
 from clipguard.accounts.models import UnitRole, User
 from clipguard.accounts.signals import login_channel
 from tests.conftest import Cast
 from tests.factories import MembershipFactory
+from tests.ledger import last_record_id, records_after
 
 PASSWORD = "correct horse battery staple"
 
@@ -29,16 +30,6 @@ def _with_password(user: User, *, staff: bool = True) -> User:
     user.is_staff = staff
     user.save(update_fields=["password", "is_staff"])
     return user
-
-
-def _logins_after(before: int) -> list[LedgerRecord]:
-    return list(
-        LedgerRecord.objects.filter(event_type=EventType.LOGIN, id__gt=before).order_by("id")
-    )
-
-
-def _last_id() -> int:
-    return LedgerRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def _admin_login(username: str, password: str = PASSWORD) -> int:
@@ -52,9 +43,9 @@ def _admin_login(username: str, password: str = PASSWORD) -> int:
 def test_an_admin_login_of_a_unit_user_is_recorded_once_per_unit(cast: Cast) -> None:
     alice = _with_password(cast.alice)
     MembershipFactory.create(user=alice, business_unit=cast.unit_b, role=UnitRole.MEMBER)
-    before = _last_id()
+    before = last_record_id()
     assert _admin_login("alice") == 302
-    records = list(LedgerRecord.objects.filter(id__gt=before).order_by("id"))
+    records = records_after(before)
     assert [(r.event_type, r.business_unit_id, r.details["unit_role"]) for r in records] == [
         (EventType.LOGIN, cast.unit_a.pk, "bu_admin"),
         (EventType.LOGIN, cast.unit_b.pk, "member"),
@@ -69,9 +60,9 @@ def test_an_admin_login_of_a_unit_user_is_recorded_once_per_unit(cast: Cast) -> 
 def test_an_admin_login_of_a_platform_admin_has_no_unit(cast: Cast) -> None:
     root = _with_password(cast.root)
     MembershipFactory.create(user=root, business_unit=cast.unit_a)
-    before = _last_id()
+    before = last_record_id()
     assert _admin_login("root") == 302
-    (record,) = _logins_after(before)
+    (record,) = records_after(before, EventType.LOGIN)
     assert (record.actor, record.business_unit_id, record.business_unit) == ("root", None, "")
     assert record.details == {
         "channel": "admin",
@@ -82,9 +73,9 @@ def test_an_admin_login_of_a_platform_admin_has_no_unit(cast: Cast) -> None:
 
 def test_a_failed_admin_login_is_recorded_without_the_username(cast: Cast) -> None:
     _with_password(cast.root)
-    before = _last_id()
+    before = last_record_id()
     assert _admin_login("root", password="not the password") == 200
-    (record,) = _logins_after(before)
+    (record,) = records_after(before, EventType.LOGIN)
     assert (record.actor, record.actor_id, record.business_unit_id) == ("anonymous", None, None)
     assert record.details["channel"] == "admin"
     assert record.details["outcome"] == "failed"
@@ -97,9 +88,9 @@ def test_a_login_anywhere_else_is_recorded_once(cast: Cast) -> None:
     middleware would be) is recorded, once, on the channel "other"."""
     request = RequestFactory().post("/somewhere/")
     request.session = SessionStore()
-    before = _last_id()
+    before = last_record_id()
     login(request, cast.bob, backend="django.contrib.auth.backends.ModelBackend")
-    (record,) = _logins_after(before)
+    (record,) = records_after(before, EventType.LOGIN)
     assert (record.actor, record.business_unit_id) == ("bob", cast.unit_a.pk)
     assert record.details == {
         "channel": "other",
@@ -111,12 +102,12 @@ def test_a_login_anywhere_else_is_recorded_once(cast: Cast) -> None:
 
 def test_a_password_login_through_the_test_client_is_recorded_once(cast: Cast) -> None:
     _with_password(cast.charlie, staff=False)
-    before = _last_id()
+    before = last_record_id()
     assert Client().login(username="charlie", password=PASSWORD)
-    (record,) = _logins_after(before)
+    (record,) = records_after(before, EventType.LOGIN)
     assert (record.actor, record.business_unit_id) == ("charlie", cast.unit_b.pk)
     assert not Client().login(username="charlie", password="wrong")
-    (failed,) = _logins_after(record.id)
+    (failed,) = records_after(record.id, EventType.LOGIN)
     assert failed.details["outcome"] == "failed"
 
 

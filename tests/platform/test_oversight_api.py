@@ -17,6 +17,7 @@ from governance.models import Approval, ApprovalStatus, StopSwitch
 from governance.selectors import stop_switch_engaged
 from inference.models import Job, JobStatus
 from tests.conftest import Cast, api_client_for
+from tests.ledger import last_record_id, records_after
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,7 @@ def test_approve_and_reject_are_audited_with_the_reason(cast: Cast) -> None:
 def test_only_compliance_officers_and_platform_admins_throw_stop_switches(
     cast: Cast, who: str
 ) -> None:
+    before = last_record_id()
     client: Any = api_client_for(getattr(cast, who))
     for verb in ("engage", "release"):
         response = client.post(
@@ -125,7 +127,7 @@ def test_only_compliance_officers_and_platform_admins_throw_stop_switches(
         assert response.status_code == 403, response.json()
     assert not StopSwitch.objects.exists()
     # The only configuration change is the creation of the caller's API key.
-    changes = LedgerRecord.objects.filter(event_type=EventType.CONFIG_CHANGE)
+    changes = records_after(before, EventType.CONFIG_CHANGE)
     assert [r.details["action"] for r in changes] == ["api_key_create"]
 
 

@@ -140,6 +140,7 @@ def _inference_record(job: Job, asset: Asset, output: str) -> int:
 
 
 def build_world(cast: Cast) -> PortalWorld:
+    cast_records = list(LedgerRecord.objects.order_by("id").values_list("id", flat=True))
     for user in (cast.alice, cast.bob, cast.charlie, cast.carol, cast.root, cast.nobody):
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
@@ -250,6 +251,8 @@ def build_world(cast: Cast) -> PortalWorld:
         job_b_denied=job_b_denied,
         subject_a=subject_a,
         consent_a=consent_a,
+        # The cast's platform roles, recorded when its users were created.
+        records_platform=cast_records,
     )
     world.records_a.append(
         ledger_append(
