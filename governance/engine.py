@@ -278,6 +278,15 @@ def screen_request(request: PolicyRequest, rulebook: Rulebook) -> ScreeningResul
     if match is not None and match.matched_by == MatchedBy.UNMATCHED:
         unlisted = Finding("unlisted_purpose", match.given, Source.PURPOSE, "not in the taxonomy")
         result = ScreeningResult(findings=(*result.findings, unlisted))
+    if (
+        match is not None
+        and match.matched_by == MatchedBy.MEANING
+        and not (request.labels or request.queries or request.purpose_description)
+    ):
+        guessed = Finding(
+            "purpose_by_meaning_alone", match.given, Source.PURPOSE, "matched by meaning only"
+        )
+        result = ScreeningResult(findings=(*result.findings, guessed))
     if request.purpose in taxonomy.THING_PURPOSES and "people_among_things" in result.concepts:
         ordinary = Finding(
             "ordinary_use_among_things", request.purpose, Source.PURPOSE, "purpose about things"

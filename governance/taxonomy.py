@@ -98,6 +98,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "food quality grading",
             "insurance claims handling",
             "grading the condition of returned devices",
+            "returns grading",
             "passport photo quality check",
         ),
         "defect_detection": ("defect classification", "anomaly detection on parts"),
@@ -420,6 +421,7 @@ DATA_CATEGORIES: tuple[str, ...] = (
 # matched by meaning and screened ("wh-pickrate-cam", "lylty-rcpt-ocr", "ops-hse-cam").
 PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
     {
+        "adr": "alternative dispute resolution",
         "aml": "anti money laundering",
         "attr": "attributes",
         "attrs": "attributes",
@@ -446,6 +448,7 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "idx": "index",
         "img": "image",
         "imgs": "images",
+        "imgsearch": "image search",
         "inv": "inventory",
         "kw": "keywords",
         "kyc": "know your customer identity verification",
@@ -454,6 +457,7 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "mgmt": "management",
         "mktg": "marketing",
         "ops": "operations",
+        "osint": "open source intelligence",
         "pdp": "product detail page",
         "perf": "performance",
         "pic": "picture",

@@ -28,7 +28,7 @@ RULEBOOK_DIR = Path(__file__).resolve().parent
 
 # Bump when the screening method (normalisation, subject detection, scoring) changes in a
 # way that can change decisions; it is part of the version hash.
-SCREENING_METHOD_VERSION = "5"
+SCREENING_METHOD_VERSION = "6"
 
 # Concepts the screener itself reports, not found by lexicon or meaning.
 BUILTIN_CONCEPTS: Mapping[str, str] = {
@@ -37,9 +37,17 @@ BUILTIN_CONCEPTS: Mapping[str, str] = {
     "other_script_text": "such text in another script (not Latin letters) or in symbols only",
     "screening_unavailable": "the meaning-based screening could not run",
     "unlisted_purpose": "a purpose that is not in the taxonomy and matches none of its purposes",
+    "purpose_by_meaning_alone": (
+        "a purpose that is not a taxonomy code, matched to one by meaning only, in a request "
+        "with no labels, queries or description to read"
+    ),
     "nothing_about_people": "no data category shows people, and every label or query names a thing",
     "people_among_things": "images of people among scenes, products or vehicles (no faces)",
     "people_not_at_work": "images of people (no faces); no label or query names a worker or pupil",
+    "emotions_beyond_safety": (
+        "labels or queries name emotions that are no safety state, and no text but a label "
+        "or query names a medical or safety reason"
+    ),
     "ordinary_use_among_things": (
         "such images, for an ordinary taxonomy purpose that is about things "
         "(an archive, a search of one's own media, an inventory …)"
@@ -79,7 +87,9 @@ _CONCEPT_KEYS = frozenset(
     }
 )
 _SCREENING_KEYS = frozenset({"model", "threshold", "margin", "innocent"})
-_SCREENING_WORD_LISTS = frozenset({"purpose_activity_words", "added_english_words"})
+_SCREENING_WORD_LISTS = frozenset(
+    {"purpose_activity_words", "added_english_words", "baseline_state_words"}
+)
 _OTHER_LANGUAGE_KEYS = frozenset({"person_words", "non_person_words", "concepts"})
 _OTHER_LANGUAGE_WORD_LISTS = frozenset({"function_words", "with_words"})
 _PLAIN_WORD = re.compile(r"^[a-z]+$")
@@ -164,6 +174,8 @@ class ScreeningSettings:
     purpose_activity_words: frozenset[str] = frozenset()
     # English words the bundled word lists lack: loanwords and words newer than them.
     added_english_words: frozenset[str] = frozenset()
+    # Words of the state a safety label set compares against ("operator calm at console").
+    baseline_state_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -507,6 +519,9 @@ def _screening(file_name: str, raw: object) -> ScreeningSettings:
         ),
         added_english_words=_word_set(
             f"{file_name}: screening.added_english_words", raw.get("added_english_words", [])
+        ),
+        baseline_state_words=_word_set(
+            f"{file_name}: screening.baseline_state_words", raw.get("baseline_state_words", [])
         ),
     )
 

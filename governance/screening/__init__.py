@@ -35,7 +35,7 @@ from governance.screening.language import (
     without_abbreviations,
 )
 from governance.screening.meaning import ScreeningUnavailable, exemplar_index
-from governance.screening.normalise import NormalisedText, normalise
+from governance.screening.normalise import NormalisedText, fold, normalise
 from governance.taxonomy import PERSON_DATA_CATEGORIES
 
 logger = logging.getLogger(__name__)
@@ -386,6 +386,7 @@ def screen(
         findings.extend(_other_language_findings(text, rulebook, people_data=people_data))
     findings.extend(_meaning_findings(readable, rulebook))
     findings.extend(_signs_telling_people_apart(findings))
+    findings.extend(_emotions_beyond_safety(findings, rulebook))
     findings.extend(_what_is_pictured(texts, data_categories, findings))
     return ScreeningResult(findings=tuple(dict.fromkeys(findings)))
 
@@ -489,6 +490,32 @@ def _signs_telling_people_apart(findings: Sequence[Finding]) -> list[Finding]:
             if f.source not in _LISTED or len(listed) >= 2
         )
     return signs
+
+
+# Concepts that make a label a safety matter rather than an emotion ("operator panicking",
+# "driver drowsy").
+_SAFETY_CONCEPTS = frozenset({"safety_state", "medical_safety"})
+
+
+def _emotions_beyond_safety(findings: Sequence[Finding], rulebook: Rulebook) -> list[Finding]:
+    """Emotion labels beside a safety label: "agent looks exhausted" among "frustrated",
+    "bored" and "engaged" makes the fatigue a safety matter, not the rest. Reported when
+    only labels or queries name a medical or safety reason (none in the description), for
+    each listed emotion that is not itself a safety state or reason, nor the baseline the
+    safety labels compare against ("operator calm at console")."""
+    reasons = [f for f in findings if f.concept == "medical_safety"]
+    if not reasons or any(f.source not in _LISTED for f in reasons):
+        return []
+    safety = {f.evidence for f in findings if f.concept in _SAFETY_CONCEPTS}
+    baseline = rulebook.screening.baseline_state_words
+    return [
+        Finding("emotions_beyond_safety", f.evidence, f.source, "emotion beside a safety label")
+        for f in findings
+        if f.concept == EMOTION_CONCEPT
+        and f.source in _LISTED
+        and f.evidence not in safety
+        and not baseline.intersection(fold(f.evidence).split())
+    ]
 
 
 def _other_language_subject(original: str, rulebook: Rulebook, subject: Subject) -> Subject:

@@ -98,13 +98,13 @@ CORPORA = (
         min_rows=250,
         min_own_purposes=100,
         prohibited_allowed=0,
-        prohibited_not_denied=5,
+        prohibited_not_denied=4,
         approval_allowed=0,
         benign_refused=2,
         benign=140,
-        why="""Not denied, each still needing approval: nurses' stress and annoyance lifted to
-        the medical exception, a defendant, a "known person" and a protester whose
-        prohibited intent is only in the description, and a bare "face" label. Benign
+        why="""Not denied, each still needing approval: a defendant, a "known person" and a
+        protester whose prohibited intent is only in the description, and a bare "face"
+        label. Benign
         refused: a police press office's search of its vehicle photos, and a job-fair booth
         under the purpose recruitment.""",
     ),
@@ -150,16 +150,14 @@ CORPORA = (
         min_own_purposes=150,
         prohibited_allowed=0,
         prohibited_not_denied=0,
-        approval_allowed=1,
+        approval_allowed=0,
         benign_refused=6,
         benign=150,
         six_fields_only=True,
-        why="""Approval-needing allowed: "adr_damage_assessment" in the justice context (the
-        acronym of alternative dispute resolution is unknown to the screening). Benign
-        refused: 3 in other languages that go to a person by design (French in a school,
-        German bank documents, Dutch in a public space), two instruction-injection labels (a
-        safe decision by design), and eye colours for contact-lens marketing (a purpose code
-        like no taxonomy purpose on images of faces).""",
+        why="""Benign refused: 3 in other languages that go to a person by design (French in
+        a school, German bank documents, Dutch in a public space), two instruction-injection
+        labels (a safe decision by design), and eye colours for contact-lens marketing (a
+        purpose code like no taxonomy purpose on images of faces).""",
     ),
     FrozenCorpus(
         name="heldout_blind_v11.jsonl",
@@ -244,13 +242,15 @@ CORPORA = (
         min_rows=300,
         min_own_purposes=200,
         prohibited_allowed=0,
-        prohibited_not_denied=7,
+        prohibited_not_denied=6,
         approval_allowed=2,
         benign_refused=8,
         benign=149,
         six_fields_only=True,
         why="""Measured on first sight except one fix (a watch-face catalogue was denied as
-        face scraping). Not denied (held for approval): purpose codes alone, with no labels,
+        face scraping), and one prohibited request denied since the sixteenth set's fixes
+        (a face database grown from crawled images). Not denied (held for approval): purpose
+        codes alone, with no labels,
         that name scraping, real-time identification or a prohibited use in jargon the
         screening does not read; religious dress in one "hijab or kippah" label; residents
         scored on littering and volunteering. Approval-needing allowed: emergency-call
@@ -258,6 +258,24 @@ CORPORA = (
         an empty classroom, travel accessories and passport-photo quality at the border, a
         court's mixed post, a bodycam redaction of objects, school sports photos under a
         purpose code like no taxonomy purpose, and two emoji label sets (by design).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v16.jsonl",
+        sha256="8b342d373e148db3d0139135ad562af3d1bc75a9a3bfbd6939e2d296161ea4e8",
+        min_rows=300,
+        min_own_purposes=200,
+        prohibited_allowed=0,
+        prohibited_not_denied=2,
+        approval_allowed=0,
+        benign_refused=1,
+        benign=149,
+        six_fields_only=True,
+        why="""Measured after the sixteenth set's fixes; on first sight it stood at 2
+        prohibited allowed, 7 not denied, 2 approval-needing allowed and 5 of 149 benign
+        refused. Not denied (held for approval): live face search at a stadium named only by
+        a purpose code ("stadium_policing_live") with no labels, and a "talent sourcing
+        facebank" whose scraping is not in its words. Benign refused: a CCTV camera product
+        listing matched by meaning to public-space surveillance.""",
     ),
 )
 

@@ -162,6 +162,11 @@ RULE_CASES: dict[str, tuple[PolicyRequest, PolicyRequest]] = {
         request(["persuades undecided voters", "no effect"], purpose="marketing_analytics"),
         request(["an election poster on a wall", "a billboard"], categories=["scenes"]),
     ),
+    "GOV-GUESSED-PURPOSE-ON-FACES": (
+        request([], purpose="talent-sourcing-facebank", task="embedding", categories=["faces"]),
+        # Labels to screen confirm, or not, what the job does.
+        request(["red dress", "blue shirt"], purpose="catalogue_enrichment", categories=["faces"]),
+    ),
     "GOV-UNLISTED-PURPOSE": (
         request(["a person", "a group"], purpose="vibes_audit"),
         request(["sofa", "lamp"], purpose="vibes_audit", categories=["products"]),
