@@ -29,6 +29,10 @@ OPTIONAL_FIELDS = ("purpose_description", "queries")
 # Concepts that lower a decision (the medical or safety reason of Art. 5(1)(f), footage
 # searched after the fact instead of live).
 EXCUSING_CONCEPTS = frozenset({"medical_safety", "recorded_footage"})
+# A purpose taken by meaning for an Annex III purpose about people, disproved by the request.
+GUESS_DISPROVED = "guess_about_people_on_things"
+# Contexts of no Annex III area.
+_ORDINARY_CONTEXTS = frozenset({"general", "retail", "media", "manufacturing"})
 MAX_LABELS = 500
 MAX_QUERIES = 500
 MAX_TEXT_CHARS = 500
@@ -207,7 +211,7 @@ def _clause_evidence(
     if any(screening.evidence(c) for c in clause.except_concepts):
         return None
     if clause.purposes:
-        if request.purpose not in clause.purposes:
+        if request.purpose not in clause.purposes or screening.evidence(GUESS_DISPROVED):
             return None
         evidence.append(request.purpose)
     if clause.contexts:
@@ -287,12 +291,40 @@ def screen_request(request: PolicyRequest, rulebook: Rulebook) -> ScreeningResul
             "purpose_by_meaning_alone", match.given, Source.PURPOSE, "matched by meaning only"
         )
         result = ScreeningResult(findings=(*result.findings, guessed))
+    if (
+        match is not None
+        and match.matched_by == MatchedBy.MEANING
+        and match.code in taxonomy.HIGH_RISK_PURPOSES
+        and request.deployment_context in _ORDINARY_CONTEXTS
+        and _about_things_only(request, result, rulebook)
+    ):
+        # "produce_grading" is nearest to education assessment, but the request grades
+        # apples: a guess about people does not hold where no one is pictured or named.
+        disproved = Finding(
+            GUESS_DISPROVED, match.given, Source.PURPOSE, f"not {match.code}: nobody pictured"
+        )
+        result = ScreeningResult(findings=(*result.findings, disproved))
     if request.purpose in taxonomy.THING_PURPOSES and "people_among_things" in result.concepts:
         ordinary = Finding(
             "ordinary_use_among_things", request.purpose, Source.PURPOSE, "purpose about things"
         )
         result = ScreeningResult(findings=(*result.findings, ordinary))
     return result
+
+
+# Data categories of images of things; documents and "other" may be people's work.
+_THING_CATEGORIES = frozenset({"products", "vehicles", "animals", "scenes"})
+
+
+def _about_things_only(request: PolicyRequest, result: ScreeningResult, rulebook: Rulebook) -> bool:
+    """Nothing in the request is about people: every label names a thing, or the images
+    show only products, vehicles, animals or scenes and no concept about people was found."""
+    if "nothing_about_people" in result.concepts:
+        return True
+    if not set(request.data_categories) <= _THING_CATEGORIES:
+        return False
+    about_people = {name for name, concept in rulebook.concepts.items() if concept.about_people}
+    return not any(f.concept in about_people for f in result.findings)
 
 
 def decide(request: PolicyRequest, *, rulebook: Rulebook | None = None) -> PolicyDecision:

@@ -42,6 +42,10 @@ BUILTIN_CONCEPTS: Mapping[str, str] = {
         "with no labels, queries or description to read"
     ),
     "nothing_about_people": "no data category shows people, and every label or query names a thing",
+    "guess_about_people_on_things": (
+        "a purpose taken by meaning alone for an Annex III purpose about people, in an "
+        "ordinary context, on images where nothing is about people"
+    ),
     "people_among_things": "images of people among scenes, products or vehicles (no faces)",
     "people_not_at_work": "images of people (no faces); no label or query names a worker or pupil",
     "emotions_beyond_safety": (
@@ -88,7 +92,7 @@ _CONCEPT_KEYS = frozenset(
 )
 _SCREENING_KEYS = frozenset({"model", "threshold", "margin", "innocent"})
 _SCREENING_WORD_LISTS = frozenset(
-    {"purpose_activity_words", "added_english_words", "baseline_state_words"}
+    {"purpose_activity_words", "added_english_words", "baseline_state_words", "depiction_words"}
 )
 _OTHER_LANGUAGE_KEYS = frozenset({"person_words", "non_person_words", "concepts"})
 _OTHER_LANGUAGE_WORD_LISTS = frozenset({"function_words", "with_words"})
@@ -176,6 +180,8 @@ class ScreeningSettings:
     added_english_words: frozenset[str] = frozenset()
     # Words of the state a safety label set compares against ("operator calm at console").
     baseline_state_words: frozenset[str] = frozenset()
+    # Words of a depiction: the person word after one is depicted ("cartoon old man").
+    depiction_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -522,6 +528,9 @@ def _screening(file_name: str, raw: object) -> ScreeningSettings:
         ),
         baseline_state_words=_word_set(
             f"{file_name}: screening.baseline_state_words", raw.get("baseline_state_words", [])
+        ),
+        depiction_words=_word_set(
+            f"{file_name}: screening.depiction_words", raw.get("depiction_words", [])
         ),
     )
 

@@ -205,7 +205,10 @@ def _subject(
     )
     main = [cue for cue in cues if not _is_modifier(text, cue[3], cue[4])]
     if main:
-        return _compound_head(text, main), tuple(people)
+        return (
+            _compound_head(text, main, rulebook.screening.depiction_words),
+            tuple(people),
+        )
     if people:
         return Subject.PERSON, tuple(people)
     if others:
@@ -213,10 +216,18 @@ def _subject(
     return (Subject.PERSON if people_data else Subject.UNSTATED), ()
 
 
-def _compound_head(text: str, cues: Sequence[tuple[int, int, Subject, int, int]]) -> Subject:
-    """The kind of the last cue of the noun compound that starts at the first cue."""
+def _compound_head(
+    text: str,
+    cues: Sequence[tuple[int, int, Subject, int, int]],
+    depictions: frozenset[str] = frozenset(),
+) -> Subject:
+    """The kind of the last cue of the noun compound that starts at the first cue; after a
+    depiction ("cartoon", "anime", "doll") the rest of the compound is what is depicted."""
     kind, end = cues[0][2], cues[0][4]
     for _, _, cue_kind, start, cue_end in cues[1:]:
+        last_word = text[:end].split()[-1:]
+        if kind == Subject.NON_PERSON and last_word and last_word[0] in depictions:
+            break
         if start < end:
             continue  # a shorter cue inside the one already read
         if text[start:cue_end] in _PHRASE_BREAKS:

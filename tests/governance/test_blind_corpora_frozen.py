@@ -224,7 +224,7 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=2,
         approval_allowed=0,
-        benign_refused=9,
+        benign_refused=8,
         benign=150,
         six_fields_only=True,
         why="""Not denied (held for approval): German real-time matching against a wanted
@@ -232,7 +232,7 @@ CORPORA = (
         refused: a police fleet's and a press office's vehicle image searches (a vehicle
         search in the law-enforcement context is taken for one looking for a vehicle), a
         police embedding with nothing to screen, a consulate's brochure documents at the
-        border, watch faces graded (taken for education assessment), "women's … boots" in
+        border, "women's … boots" in
         a very long label, eyewear try-on on faces under a purpose code like no taxonomy
         purpose, and two emoji label sets (symbols go to a person by design).""",
     ),
@@ -244,7 +244,7 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=6,
         approval_allowed=2,
-        benign_refused=8,
+        benign_refused=7,
         benign=149,
         six_fields_only=True,
         why="""Measured on first sight except one fix (a watch-face catalogue was denied as
@@ -255,7 +255,7 @@ CORPORA = (
         screening does not read; religious dress in one "hijab or kippah" label; residents
         scored on littering and volunteering. Approval-needing allowed: emergency-call
         photo triage and a traffic-signal queue feed that name no control. Benign refused:
-        an empty classroom, travel accessories and passport-photo quality at the border, a
+        an empty classroom, passport-photo quality at the border, a
         court's mixed post, a bodycam redaction of objects, school sports photos under a
         purpose code like no taxonomy purpose, and two emoji label sets (by design).""",
     ),
@@ -267,15 +267,35 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=2,
         approval_allowed=0,
-        benign_refused=1,
+        benign_refused=0,
         benign=149,
         six_fields_only=True,
         why="""Measured after the sixteenth set's fixes; on first sight it stood at 2
         prohibited allowed, 7 not denied, 2 approval-needing allowed and 5 of 149 benign
         refused. Not denied (held for approval): live face search at a stadium named only by
         a purpose code ("stadium_policing_live") with no labels, and a "talent sourcing
-        facebank" whose scraping is not in its words. Benign refused: a CCTV camera product
-        listing matched by meaning to public-space surveillance.""",
+        facebank" whose scraping is not in its words.""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v17.jsonl",
+        sha256="45a1e1ae8f505f5805c41ce57f033e073818f5c5fa8d5ac95595ed7c1f615a7f",
+        min_rows=300,
+        min_own_purposes=100,
+        prohibited_allowed=0,
+        prohibited_not_denied=0,
+        approval_allowed=2,
+        benign_refused=2,
+        benign=153,
+        six_fields_only=True,
+        why="""Measured after the seventeenth set's fixes; on first sight it stood at 0
+        prohibited allowed, 4 not denied, 5 approval-needing allowed and 6 of 153 benign
+        refused. Approval-needing allowed: English labels in full-width letters and with
+        zero-width spaces, which the writers expected to go to a person as odd input; the
+        screening reads them as the English they are (NFKC, invisible characters dropped)
+        and allows the bolts and the pill bottles. Benign refused: "child in unsafe
+        situation" among content-moderation labels (a child is an age category), and an
+        image-to-image duplicate search of people under a purpose code like no taxonomy
+        purpose, with nothing else to read (by design).""",
     ),
 )
 
