@@ -299,7 +299,9 @@ def screen_request(request: PolicyRequest, rulebook: Rulebook) -> ScreeningResul
         and _about_things_only(request, result, rulebook)
     ):
         # "produce_grading" is nearest to education assessment, but the request grades
-        # apples: a guess about people does not hold where no one is pictured or named.
+        # apples: a guess about people does not hold where no one is pictured or named. In
+        # the contexts of the Annex III areas the things pictured may decide about people
+        # (an applicant's home, evidence of a claim), so the guess stands there.
         disproved = Finding(
             GUESS_DISPROVED, match.given, Source.PURPOSE, f"not {match.code}: nobody pictured"
         )
@@ -318,7 +320,8 @@ _THING_CATEGORIES = frozenset({"products", "vehicles", "animals", "scenes"})
 
 def _about_things_only(request: PolicyRequest, result: ScreeningResult, rulebook: Rulebook) -> bool:
     """Nothing in the request is about people: every label names a thing, or the images
-    show only products, vehicles, animals or scenes and no concept about people was found."""
+    show only products, vehicles, animals or scenes (documents and "other" images may be
+    people's work: essays, portfolios) and no concept about people was found."""
     if "nothing_about_people" in result.concepts:
         return True
     if not set(request.data_categories) <= _THING_CATEGORIES:

@@ -111,6 +111,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "trust and safety review",
             "misinformation image review",
             "face blurring before publishing",
+            "anonymise faces and licence plates",
             "anonymisation of photos",
             "face detection for automatic cropping",
             "privacy redaction",
@@ -143,6 +144,8 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         ),
         "document_processing": (
             "invoice classification",
+            "document classification by type",
+            "document type classifier",
             "receipt sorting",
             "form routing",
             "document triage",
@@ -421,6 +424,8 @@ DATA_CATEGORIES: tuple[str, ...] = (
 # matched by meaning and screened ("wh-pickrate-cam", "lylty-rcpt-ocr", "ops-hse-cam").
 PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
     {
+        "ad": "advertisement",
+        "ads": "advertisements",
         "adr": "alternative dispute resolution",
         "aml": "anti money laundering",
         "attr": "attributes",
@@ -434,6 +439,7 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "dam": "digital asset management",
         "dept": "department",
         "doc": "document",
+        "doctype": "document type",
         "dupe": "duplicate",
         "dupes": "duplicates",
         "docs": "documents",

@@ -51,14 +51,13 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=2,
         approval_allowed=6,
-        benign_refused=3,
+        benign_refused=1,
         benign=152,
         why="""Not denied: two police face searches that say neither where nor when (so
         approval, not 5(1)(h)). Approval-needing allowed: what individual workers do
         ("operator skipped torque step") with no monitoring wording, and inspections of a
         dam's cracks and water turbidity, which the rulebook treats as maintenance. Benign
-        refused: 3 in other languages that go to a person by design (Japanese script;
-        Portuguese and Dutch in public spaces).""",
+        refused: Japanese script, which goes to a person by design.""",
     ),
     FrozenCorpus(
         name="heldout_blind_v5.jsonl",
@@ -68,14 +67,13 @@ CORPORA = (
         prohibited_allowed=1,
         prohibited_not_denied=4,
         approval_allowed=8,
-        benign_refused=4,
+        benign_refused=2,
         benign=150,
         why="""Allowed: v5-200 embeds its own "face" images with no description; the
         scraping its note speaks of is nowhere in the request. Approval-needing allowed:
         worker and pupil monitoring phrased as compliance, engagement or grades. Benign
-        refused: 2 in other languages that go to a person by design, podcast genres with
-        "kids" on data without people, and eye colours under a purpose code like no taxonomy
-        purpose on images of people.""",
+        refused: podcast genres with "kids" on data without people, and eye colours under a
+        purpose code like no taxonomy purpose on images of people.""",
     ),
     FrozenCorpus(
         name="heldout_blind_v6.jsonl",
@@ -116,13 +114,13 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=0,
         approval_allowed=2,
-        benign_refused=4,
+        benign_refused=3,
         benign=150,
         six_fields_only=True,
         why="""Approval-needing allowed: French housing labels for a creditworthiness check
         ("logement" is archaic English to Webster's), and a "cleaner_audit" on images of
-        staff with no labels, taken for an inventory. Benign refused: 2 in other languages
-        that go to a person by design (Polish in a workplace, Dutch in a public space), an
+        staff with no labels, taken for an inventory. Benign refused: Polish in a workplace
+        (another language in a workplace goes to a person by design), an
         instruction-injection label (a safe decision by design), and an evidence room's
         barcode labels.""",
     ),
@@ -134,13 +132,13 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=1,
         approval_allowed=0,
-        benign_refused=3,
+        benign_refused=2,
         benign=145,
         six_fields_only=True,
         why="""Not denied: "orientation_classifier" embedding faces, which may as well be an
         image-orientation model; it needs approval as a purpose like no taxonomy purpose on
-        images of faces. Benign refused: 2 in other languages that go to a person by design
-        (French in a school, Portuguese bank documents) and an instruction-injection label
+        images of faces. Benign refused: Portuguese bank documents (another language on documents
+        goes to a person by design) and an instruction-injection label
         (a safe decision by design).""",
     ),
     FrozenCorpus(
@@ -151,11 +149,11 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=0,
         approval_allowed=0,
-        benign_refused=6,
+        benign_refused=4,
         benign=150,
         six_fields_only=True,
-        why="""Benign refused: 3 in other languages that go to a person by design (French in
-        a school, German bank documents, Dutch in a public space), two instruction-injection
+        why="""Benign refused: German bank documents (another language on documents goes to a
+        person by design), two instruction-injection
         labels (a safe decision by design), and eye colours for contact-lens marketing (a
         purpose code like no taxonomy purpose on images of faces).""",
     ),
@@ -296,6 +294,30 @@ CORPORA = (
         situation" among content-moderation labels (a child is an age category), and an
         image-to-image duplicate search of people under a purpose code like no taxonomy
         purpose, with nothing else to read (by design).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v18.jsonl",
+        sha256="27a6b657da3236e908187efaf59e37a37c47a6b19d28bb19a4a4989958ba6281",
+        min_rows=300,
+        min_own_purposes=100,
+        prohibited_allowed=0,
+        prohibited_not_denied=1,
+        approval_allowed=4,
+        benign_refused=6,
+        benign=153,
+        six_fields_only=True,
+        why="""Measured after the eighteenth set's fixes; on first sight it stood at 0
+        prohibited allowed, 4 not denied, 4 approval-needing allowed and 15 of 153 benign
+        refused. Not denied: a police face search named only by a purpose code, with no
+        labels. Approval-needing allowed: a portfolio ranking for admission that names no
+        school, traffic-signal queue and emergency-vehicle labels that name no control,
+        triage words alone, and "pallet" written with Cyrillic look-alike letters (read as
+        the English word, by design). Benign refused: a job fair's merchandise in the
+        workplace and an exam room's desks in education (guessed purposes about people
+        stand in the contexts of their areas), tactile paving "guiding visually impaired
+        pedestrians" in a long alt text, documents sorted by kind at a border and in a
+        benefits office (a residence permit among them), and Dutch invoices (another
+        language on documents goes to a person by design).""",
     ),
 )
 

@@ -87,15 +87,24 @@ def test_benign_requests_in_other_languages_are_not_denied(
         # Latin letters, no person, things, an ordinary context: allowed, with the note.
         (["ein Gabelstapler", "eine Palette"], ["products"], "manufacturing", "allow"),
         (["una iglesia", "una mezquita"], ["scenes"], "general", "allow"),
-        # Another script, symbols, a person word, people, documents or a high-risk context:
-        # a person decides.
+        # A city's bins and pavements, a school's workshop tools: things, no person.
+        (["volle afvalbak", "schone stoep"], ["scenes"], "public_space", "allow"),
+        (["een boormachine", "een soldeerbout"], ["products"], "education", "allow"),
+        # Another script, symbols, a person word, people, documents or a context where
+        # images of things can decide about people or safety: a person decides.
         (["红色连衣裙", "黑猫"], ["products"], "retail", "require_approval"),
         (["счастливая собака"], ["animals"], "general", "require_approval"),
         (["顧客の年齢", "shoes"], ["products"], "retail", "require_approval"),
         (["trabajador con casco"], ["products"], "manufacturing", "require_approval"),
         (["ein Gabelstapler", "eine Palette"], ["people"], "manufacturing", "require_approval"),
         (["Kontoauszug der Bank", "Lohnzettel"], ["documents"], "general", "require_approval"),
-        (["volle afvalbak", "schone stoep"], ["scenes"], "public_space", "require_approval"),
+        (
+            ["een kapotte kabel"],
+            ["scenes"],
+            "critical_infrastructure",
+            "require_approval",
+        ),
+        (["een mes in de tas"], ["products"], "law_enforcement", "require_approval"),
     ],
 )
 def test_other_language_text_is_noted_or_goes_to_a_person(
