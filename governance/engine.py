@@ -279,18 +279,21 @@ def screen_request(request: PolicyRequest, rulebook: Rulebook) -> ScreeningResul
                 if not (f.source == Source.PURPOSE and f.concept in EXCUSING_CONCEPTS)
             )
         )
+    facts: list[Finding] = []
     if match is not None and match.matched_by == MatchedBy.UNMATCHED:
-        unlisted = Finding("unlisted_purpose", match.given, Source.PURPOSE, "not in the taxonomy")
-        result = ScreeningResult(findings=(*result.findings, unlisted))
+        facts.append(
+            Finding("unlisted_purpose", match.given, Source.PURPOSE, "not in the taxonomy")
+        )
     if (
         match is not None
         and match.matched_by == MatchedBy.MEANING
         and not (request.labels or request.queries or request.purpose_description)
     ):
-        guessed = Finding(
-            "purpose_by_meaning_alone", match.given, Source.PURPOSE, "matched by meaning only"
+        facts.append(
+            Finding(
+                "purpose_by_meaning_alone", match.given, Source.PURPOSE, "matched by meaning only"
+            )
         )
-        result = ScreeningResult(findings=(*result.findings, guessed))
     if (
         match is not None
         and match.matched_by == MatchedBy.MEANING
@@ -302,15 +305,22 @@ def screen_request(request: PolicyRequest, rulebook: Rulebook) -> ScreeningResul
         # apples: a guess about people does not hold where no one is pictured or named. In
         # the contexts of the Annex III areas the things pictured may decide about people
         # (an applicant's home, evidence of a claim), so the guess stands there.
-        disproved = Finding(
-            GUESS_DISPROVED, match.given, Source.PURPOSE, f"not {match.code}: nobody pictured"
+        facts.append(
+            Finding(
+                GUESS_DISPROVED, match.given, Source.PURPOSE, f"not {match.code}: nobody pictured"
+            )
         )
-        result = ScreeningResult(findings=(*result.findings, disproved))
     if request.purpose in taxonomy.THING_PURPOSES and "people_among_things" in result.concepts:
-        ordinary = Finding(
-            "ordinary_use_among_things", request.purpose, Source.PURPOSE, "purpose about things"
+        facts.append(
+            Finding(
+                "ordinary_use_among_things",
+                request.purpose,
+                Source.PURPOSE,
+                "purpose about things",
+            )
         )
-        result = ScreeningResult(findings=(*result.findings, ordinary))
+    if facts:
+        result = ScreeningResult(findings=(*result.findings, *facts))
     return result
 
 
