@@ -6,6 +6,8 @@ Each corpus line is a ``policy_check`` request plus ``"expected"`` (and, optiona
 ``"note"`` saying why). Prints, per decision,
 precision and recall, then the headline figures: prohibited requests allowed, benign
 requests refused (require_approval counts as a refusal), approval-needing requests allowed.
+A request ``policy_check`` rejects as invalid (an empty label list for a classification)
+is scored ``error``: it does not run, so it counts as refused, never as allowed.
 ``--errors`` lists every request decided otherwise than expected.
 """
 
@@ -22,6 +24,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DECISIONS = ("deny", "require_approval", "allow")
+# The outcome of a request rejected as invalid, with a clear error and no decision.
+INVALID = "error"
 # Fields of a corpus line that are not part of the request.
 CORPUS_ONLY_FIELDS = frozenset({"id", "expected", "note"})
 
@@ -82,18 +86,24 @@ def load_corpus(path: Path) -> list[dict[str, object]]:
 
 
 def score_corpus(rows: list[dict[str, object]]) -> Score:
-    from governance.engine import decide, parse_request
+    from governance.engine import RequestInvalid, decide, parse_request
 
     outcomes = []
     for row in rows:
         request = {k: v for k, v in row.items() if k not in CORPUS_ONLY_FIELDS}
-        decision = decide(parse_request(request))
+        rules: tuple[str, ...]
+        try:
+            decision = decide(parse_request(request))
+        except RequestInvalid as invalid:
+            got, rules = INVALID, (str(invalid),)
+        else:
+            got, rules = decision.decision.value, tuple(r.id for r in decision.rules)
         outcomes.append(
             Outcome(
                 id=str(row["id"]),
                 expected=str(row["expected"]),
-                got=decision.decision.value,
-                rules=tuple(r.id for r in decision.rules),
+                got=got,
+                rules=rules,
                 labels=tuple(str(x) for x in row.get("labels", [])),  # type: ignore[attr-defined]
             )
         )
@@ -110,10 +120,11 @@ def table(score: Score) -> str:
             f"{score.precision(decision):>11.3f}{score.recall(decision):>9.3f}"
         )
     confusion = Counter((o.expected, o.got) for o in score.outcomes)
+    columns = (*DECISIONS, INVALID) if score.count(got=INVALID) else DECISIONS
     lines.append("")
-    lines.append("confusion (rows expected, columns decided): " + ", ".join(DECISIONS))
+    lines.append("confusion (rows expected, columns decided): " + ", ".join(columns))
     for expected in DECISIONS:
-        cells = " ".join(f"{confusion[(expected, got)]:>5}" for got in DECISIONS)
+        cells = " ".join(f"{confusion[(expected, got)]:>5}" for got in columns)
         lines.append(f"  {expected:<18}{cells}")
     lines.append("")
     lines.append(f"prohibited requests allowed:        {score.prohibited_allowed}")

@@ -8,6 +8,7 @@ rulebook version it was made under.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,8 +32,6 @@ OPTIONAL_FIELDS = ("purpose_description", "queries")
 EXCUSING_CONCEPTS = frozenset({"medical_safety", "recorded_footage"})
 # A purpose taken by meaning for an Annex III purpose about people, disproved by the request.
 GUESS_DISPROVED = "guess_about_people_on_things"
-# Contexts of no Annex III area.
-_ORDINARY_CONTEXTS = frozenset({"general", "retail", "media", "manufacturing"})
 MAX_LABELS = 500
 MAX_QUERIES = 500
 MAX_TEXT_CHARS = 500
@@ -128,6 +127,10 @@ def _texts(raw: Mapping[str, object], name: str, limit: int) -> tuple[str, ...]:
             raise RequestInvalid(f"{name}[{position}] must be a string, not {type(item).__name__}")
         if not item.strip():
             raise RequestInvalid(f"{name}[{position}] is empty")
+        if all(unicodedata.category(c)[0] in "PZ" for c in item):
+            raise RequestInvalid(
+                f"{name}[{position}] holds only punctuation ({item!r}): it names nothing"
+            )
         if len(item) > MAX_TEXT_CHARS:
             raise RequestInvalid(f"{name}[{position}] is longer than {MAX_TEXT_CHARS} characters")
     return tuple(value)
@@ -298,13 +301,12 @@ def screen_request(request: PolicyRequest, rulebook: Rulebook) -> ScreeningResul
         match is not None
         and match.matched_by == MatchedBy.MEANING
         and match.code in taxonomy.HIGH_RISK_PURPOSES
-        and request.deployment_context in _ORDINARY_CONTEXTS
+        and request.deployment_context in rulebook.screening.ordinary_contexts
         and _about_things_only(request, result, rulebook)
     ):
         # "produce_grading" is nearest to education assessment, but the request grades
-        # apples: a guess about people does not hold where no one is pictured or named. In
-        # the contexts of the Annex III areas the things pictured may decide about people
-        # (an applicant's home, evidence of a claim), so the guess stands there.
+        # apples: a guess about people does not hold where no one is pictured or named, in
+        # the contexts the rulebook names ordinary (``screening.ordinary_contexts``).
         facts.append(
             Finding(
                 GUESS_DISPROVED, match.given, Source.PURPOSE, f"not {match.code}: nobody pictured"

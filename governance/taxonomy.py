@@ -430,6 +430,8 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "aml": "anti money laundering",
         "attr": "attributes",
         "attrs": "attributes",
+        "behav": "behaviour",
+        "bnpl": "buy now pay later",
         "cam": "camera",
         "cams": "cameras",
         "comms": "communications",

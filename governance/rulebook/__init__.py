@@ -28,7 +28,7 @@ RULEBOOK_DIR = Path(__file__).resolve().parent
 
 # Bump when the screening method (normalisation, subject detection, scoring) changes in a
 # way that can change decisions; it is part of the version hash.
-SCREENING_METHOD_VERSION = "6"
+SCREENING_METHOD_VERSION = "7"
 
 # Concepts the screener itself reports, not found by lexicon or meaning.
 BUILTIN_CONCEPTS: Mapping[str, str] = {
@@ -91,6 +91,7 @@ _CONCEPT_KEYS = frozenset(
     }
 )
 _SCREENING_KEYS = frozenset({"model", "threshold", "margin", "innocent"})
+_SCREENING_CONTEXT_LISTS = frozenset({"ordinary_contexts"})
 _SCREENING_WORD_LISTS = frozenset(
     {"purpose_activity_words", "added_english_words", "baseline_state_words", "depiction_words"}
 )
@@ -182,6 +183,9 @@ class ScreeningSettings:
     baseline_state_words: frozenset[str] = frozenset()
     # Words of a depiction: the person word after one is depicted ("cartoon old man").
     depiction_words: frozenset[str] = frozenset()
+    # Contexts of no Annex III area, where a guessed purpose about people does not hold on
+    # a request about things only.
+    ordinary_contexts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -487,6 +491,15 @@ def _word_set(where: str, value: object) -> frozenset[str]:
     return frozenset(words)
 
 
+def _context_set(where: str, value: object) -> frozenset[str]:
+    """A list of deployment contexts of the contract."""
+    contexts = _string_list(where, value, allow_empty=True)
+    unknown = sorted(set(contexts) - set(taxonomy.DEPLOYMENT_CONTEXTS))
+    if unknown:
+        raise RulebookError(f"{where}: unknown deployment contexts {unknown}")
+    return frozenset(contexts)
+
+
 def _subjects(file_name: str, raw: object) -> Subjects:
     if not isinstance(raw, dict) or set(raw) != {"person", "non_person"}:
         raise RulebookError(f"{file_name}: 'subjects' must have exactly 'person' and 'non_person'")
@@ -505,7 +518,7 @@ def _unit_float(where: str, value: object) -> float:
 def _screening(file_name: str, raw: object) -> ScreeningSettings:
     if not isinstance(raw, dict):
         raise RulebookError(f"{file_name}: 'screening' must be a mapping")
-    unknown = set(raw) - _SCREENING_KEYS - _SCREENING_WORD_LISTS
+    unknown = set(raw) - _SCREENING_KEYS - _SCREENING_WORD_LISTS - _SCREENING_CONTEXT_LISTS
     missing = _SCREENING_KEYS - set(raw)
     if unknown or missing:
         raise RulebookError(
@@ -531,6 +544,9 @@ def _screening(file_name: str, raw: object) -> ScreeningSettings:
         ),
         depiction_words=_word_set(
             f"{file_name}: screening.depiction_words", raw.get("depiction_words", [])
+        ),
+        ordinary_contexts=_context_set(
+            f"{file_name}: screening.ordinary_contexts", raw.get("ordinary_contexts", [])
         ),
     )
 

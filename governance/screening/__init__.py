@@ -28,6 +28,7 @@ from enum import StrEnum
 
 from governance.rulebook import Concept, OtherLanguageLexicon, Rulebook, Term, wide_fold
 from governance.screening.language import (
+    emoji_as_words,
     is_english_only,
     is_other_script,
     is_readable,
@@ -346,6 +347,22 @@ def screen(
     zero_shot = task == "zero_shot_classification"
     raw: list[tuple[str, Source]] = [(t, Source.LABEL) for t in labels]
     raw += [(t, Source.QUERY) for t in queries]
+    # A long label or query is screened whole and clause by clause, so that what its
+    # opening is about ("studio product photo of a model …") cannot hide a request
+    # further on ("… and tag whether the model looks gay").
+    raw += [
+        (clause, source)
+        for text, source in raw
+        if len(text.split()) > _MAX_CLAUSE_WORDS
+        for clause in split_description(text)
+        if clause != text
+    ]
+    # Emoji are read by their names ("😡" is "pouting face"), as well as noted unreadable.
+    raw += [
+        (named, source)
+        for text, source in raw
+        if source in (Source.LABEL, Source.QUERY) and (named := emoji_as_words(text))
+    ]
     raw += [(t, Source.DESCRIPTION) for t in split_description(description)]
     if purpose_words.strip():
         raw.append((purpose_words, Source.PURPOSE))

@@ -231,6 +231,36 @@ def is_other_script(text: str) -> bool:
     return sum(not is_latin_letter(c) for c in letters) / len(letters) > MAX_NON_LATIN_SHARE
 
 
+# Emoji skin-tone modifiers, by their CLDR names (Unicode names them after Fitzpatrick types).
+_SKIN_TONES = {
+    "\U0001f3fb": "light skin tone",
+    "\U0001f3fc": "medium-light skin tone",
+    "\U0001f3fd": "medium skin tone",
+    "\U0001f3fe": "medium-dark skin tone",
+    "\U0001f3ff": "dark skin tone",
+}
+
+
+def emoji_as_words(text: str) -> str:
+    """``text`` with each emoji or pictographic symbol written as its Unicode name ("😡" is
+    "pouting face"), or "" when it holds none. The names are screened as English text,
+    beside the emoji themselves, which still count as text the screening cannot read."""
+    words: list[str] = []
+    found = False
+    for char in text:
+        if char in _SKIN_TONES:
+            words.append(f" {_SKIN_TONES[char]} ")
+            found = True
+        elif unicodedata.category(char) == "So":
+            name = unicodedata.name(char, "")
+            if name:
+                words.append(f" {name.lower()} ")
+                found = True
+        elif unicodedata.category(char) not in ("Mn", "Cf"):  # variation selectors, joiners
+            words.append(char)
+    return " ".join("".join(words).split()) if found else ""
+
+
 _VOWEL = re.compile(r"[aeiouAEIOU]")
 
 

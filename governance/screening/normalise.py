@@ -29,6 +29,8 @@ _LEET_ALT = {**_LEET, ord("1"): "l"}
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
 _WORD = re.compile(r"\S+")
 _WIDE_GAP = re.compile(r"\s{2,}|\s[^\w\s]+\s")
+# Letters joined by a sign ("s.e.x.u.a.l", "e-t-h-n-i-c"): a plain space then parts words.
+_SIGN_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z][.\-_*]){2,}[a-z](?![a-z0-9])")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _MIN_BASE64 = 8
 _MIN_BASE64_LETTERS = 4
@@ -97,7 +99,10 @@ def _undo_leet(word: str, table: dict[int, str]) -> str:
 
 def _decode(folded: str, table: dict[int, str]) -> str:
     # Wider gaps, or a sign between spaces, separate the words of spaced-out letters
-    # ("a n g r y  e m p l o y e e", "e t h n i c i t y = j e w i s h").
+    # ("a n g r y  e m p l o y e e", "e t h n i c i t y = j e w i s h"); where letters are
+    # joined by a sign, a plain space does ("s.e.x.u.a.l o.r.i.e.n.t.a.t.i.o.n").
+    if _SIGN_SPACED_LETTERS.search(folded):
+        folded = re.sub(r"\s+", "  ", folded)
     return " ".join(
         _join_spaced_letters(_tidy(_WORD.sub(lambda m: _undo_leet(m.group(), table), part)))
         for part in _WIDE_GAP.split(folded)

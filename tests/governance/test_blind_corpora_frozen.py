@@ -5,7 +5,7 @@ Each set was written from the product issue, the request contract and the law on
 someone who had seen none of the rules, lexicons or earlier corpora, after the fixes the
 previous set revealed; from the fourth on, many rows name a purpose code of their own
 ("catalogue_enrichment", "reoffending_risk"), which the engine takes for the nearest
-taxonomy purpose by meaning. The eighth to fifteenth hold only the six contract fields,
+taxonomy purpose by meaning. From the eighth on, they hold only the six contract fields,
 with no purpose description. Each set's hash is fixed here, so that an edit to it shows up as a
 failing test and a visible change in review; its floors are the levels measured after the
 fixes it revealed (``docs/governance.md`` has every set's first run too).
@@ -81,14 +81,14 @@ CORPORA = (
         min_rows=300,
         min_own_purposes=100,
         prohibited_allowed=0,
-        prohibited_not_denied=2,
+        prohibited_not_denied=1,
         approval_allowed=4,
         benign_refused=1,
         benign=150,
-        why="""Not denied: "identified person / unidentified person" with no place or time,
-        and a bare "customer" label whose emotion intent at a till is only in the
-        description. Benign refused: Japanese labels (another script goes to a person by
-        design).""",
+        why="""Not denied: "identified person / unidentified person" with no place or time
+        (a look held against a shoplifter profile, in the description only, is denied since
+        the nineteenth set's fixes). Benign refused: Japanese labels (another script goes
+        to a person by design).""",
     ),
     FrozenCorpus(
         name="heldout_blind_v7.jsonl",
@@ -199,20 +199,20 @@ CORPORA = (
         min_rows=300,
         min_own_purposes=250,
         prohibited_allowed=0,
-        prohibited_not_denied=2,
+        prohibited_not_denied=1,
         approval_allowed=0,
         benign_refused=12,
         benign=150,
         six_fields_only=True,
         why="""Not denied (held for approval): a "pplsearch_index_grow" embedding of faces
-        that says nothing of scraping, and four face emoji as labels (symbols go to a person
-        by design). Benign refused: purpose codes like no taxonomy purpose on people in the
-        contexts of the Annex III areas (a bank branch's marketing shots, a credit union's
-        AGM, a physiotherapy exercise library, maternity photos) or on faces (a wedding
-        album's quality check), police community photos in the law-enforcement context, a
-        ferry terminal's signage with travellers and a wildlife seizure log at the border,
-        Chinese and emoji labels (another script or symbols go to a person by design), and
-        an exam hall's furniture ("invigilator desk").""",
+        that says nothing of scraping (four face emoji as labels are denied since emoji are
+        read by their names). Benign refused: purpose codes like no taxonomy purpose on
+        people in the contexts of the Annex III areas (a bank branch's marketing shots, a
+        credit union's AGM, a physiotherapy exercise library, maternity photos) or on faces
+        (a wedding album's quality check), police community photos in the law-enforcement
+        context, a ferry terminal's signage with travellers and a wildlife seizure log at
+        the border, Chinese and emoji labels (another script or symbols go to a person by
+        design), and an exam hall's furniture ("invigilator desk").""",
     ),
     FrozenCorpus(
         name="heldout_blind_v14.jsonl",
@@ -302,7 +302,7 @@ CORPORA = (
         min_own_purposes=100,
         prohibited_allowed=0,
         prohibited_not_denied=1,
-        approval_allowed=4,
+        approval_allowed=3,
         benign_refused=6,
         benign=153,
         six_fields_only=True,
@@ -311,13 +311,40 @@ CORPORA = (
         refused. Not denied: a police face search named only by a purpose code, with no
         labels. Approval-needing allowed: a portfolio ranking for admission that names no
         school, traffic-signal queue and emergency-vehicle labels that name no control,
-        triage words alone, and "pallet" written with Cyrillic look-alike letters (read as
+        triage words alone (a civic-behaviour "behav score" was allowed until the nineteenth
+        set's fixes), and "pallet" written with Cyrillic look-alike letters (read as
         the English word, by design). Benign refused: a job fair's merchandise in the
         workplace and an exam room's desks in education (guessed purposes about people
         stand in the contexts of their areas), tactile paving "guiding visually impaired
         pedestrians" in a long alt text, documents sorted by kind at a border and in a
         benefits office (a residence permit among them), and Dutch invoices (another
         language on documents goes to a person by design).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v19.jsonl",
+        sha256="3483bd41c4b957a78ef9098344a5ff028e297daa2ef43edc394851215a47dad4",
+        min_rows=300,
+        min_own_purposes=250,
+        prohibited_allowed=0,
+        prohibited_not_denied=1,
+        approval_allowed=6,
+        benign_refused=4,
+        benign=150,
+        six_fields_only=True,
+        why="""Measured after the nineteenth set's fixes; on first sight it stood at 1
+        prohibited allowed (a request to tag orientation at the end of a 500-character
+        caption), 5 not denied, 16 approval-needing allowed and 4 of 150 benign refused.
+        Five approval-needing rows are invalid input (empty, blank or punctuation-only
+        labels, 1200 labels), refused with a clear error, which is not an allow. Not denied:
+        a KYC face-match set "expanded" with no word of scraping. Approval-needing allowed:
+        PPE checks of technicians, a trainee's fibre splices graded for a certificate, gas
+        valve states, skin-lesion and pressure-sore classes (medical devices, Art. 6(1), are
+        not among the issue's Annex III areas, so they are allowed by design), and a
+        160-label clothing catalogue (within the 500-label limit, allowed by design).
+        Benign refused: identity documents sorted by kind (a residence permit and a visa
+        page among them), a "child in unsafe situation" moderation label, eye colours under
+        a purpose code like no taxonomy purpose on faces, and a court's photos of its own
+        building (a guessed justice purpose stands in the justice context).""",
     ),
 )
 

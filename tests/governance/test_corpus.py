@@ -81,3 +81,32 @@ def test_corpus_targets(name: str) -> None:
     assert score.prohibited_not_denied == 0, wrong
     assert score.benign_refused_share <= 0.03, wrong
     assert score.approval_allowed == 0, wrong
+
+
+def test_an_invalid_request_is_scored_as_an_error_and_counts_as_refused() -> None:
+    rows = [
+        {
+            "id": "empty",
+            "purpose": "product_tagging",
+            "deployment_context": "retail",
+            "task": "zero_shot_classification",
+            "labels": [],
+            "data_categories": ["products"],
+            "expected": "allow",
+        },
+        {
+            "id": "fine",
+            "purpose": "product_tagging",
+            "deployment_context": "retail",
+            "task": "zero_shot_classification",
+            "labels": ["red sneaker"],
+            "data_categories": ["products"],
+            "expected": "allow",
+        },
+    ]
+    score = bench.score_corpus(rows)
+    got = {o.id: o.got for o in score.outcomes}
+    assert got == {"empty": bench.INVALID, "fine": "allow"}
+    assert score.benign_refused_share == 0.5
+    assert "labels must not be empty" in score.outcomes[0].rules[0]
+    assert "error" in bench.table(score).splitlines()[5]

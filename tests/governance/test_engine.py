@@ -350,6 +350,7 @@ GOOD: dict[str, Any] = {
         ({"labels": []}, "labels"),
         ({"labels": ["ok", 3]}, "labels[1]"),
         ({"labels": ["  "]}, "labels[0]"),
+        ({"labels": ["red sneaker", "???", "..."]}, "labels[1]"),
         ({"labels": ["x" * 501]}, "labels[0]"),
         ({"labels": ["label"] * (MAX_LABELS + 1)}, "labels"),
         ({"data_categories": []}, "data_categories"),
@@ -372,6 +373,13 @@ def test_missing_fields_are_named(missing: str) -> None:
     raw = {k: v for k, v in GOOD.items() if k != missing}
     with pytest.raises(RequestInvalid, match=missing):
         parse_request(raw)
+
+
+def test_a_label_of_punctuation_only_is_refused_but_symbols_and_emoji_are_screened() -> None:
+    with pytest.raises(RequestInvalid, match="only punctuation"):
+        parse_request({**GOOD, "labels": ["---"]})
+    # A price tier or an emoji names something; the screening reads or refers it.
+    assert parse_request({**GOOD, "labels": ["$$$", "🍎"]}).labels == ("$$$", "🍎")
 
 
 def test_image_only_tasks_may_have_no_labels_and_aliases_resolve() -> None:

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from governance import taxonomy
+from governance.engine import Decision, decide, parse_request
 from governance.rulebook import (
     RULEBOOK_DIR,
     RulebookError,
@@ -137,6 +138,7 @@ def test_bad_rules_are_refused(rulebook_copy: Path, edit, message: str) -> None:
         (lambda c: c["screening"].update(activity_words=["watch"]), "unknown keys"),
         (lambda c: c["screening"].update(purpose_activity_words=["Watch"]), "single lower-case"),
         (lambda c: c["screening"].update(added_english_words=[""]), "non-empty strings"),
+        (lambda c: c["screening"].update(ordinary_contexts=["moon"]), "unknown deployment"),
         (lambda c: c.pop("subjects"), "subjects"),
     ],
 )
@@ -176,6 +178,7 @@ def test_version_changes_when_an_other_language_term_changes(rulebook_copy: Path
     [
         ("concepts.yaml", lambda c: c["screening"]["purpose_activity_words"].remove("watch")),
         ("concepts.yaml", lambda c: c["screening"]["added_english_words"].append("vapeshop")),
+        ("concepts.yaml", lambda c: c["screening"]["ordinary_contexts"].remove("retail")),
         ("other_languages.yaml", lambda c: c["other_languages"]["function_words"].remove("und")),
         ("other_languages.yaml", lambda c: c["other_languages"]["with_words"].remove("mit")),
     ],
@@ -183,6 +186,33 @@ def test_version_changes_when_an_other_language_term_changes(rulebook_copy: Path
 def test_screening_word_lists_are_part_of_the_version(rulebook_copy: Path, name: str, edit) -> None:
     _edit(rulebook_copy, name, edit)
     assert load_rulebook(rulebook_copy).version != default_rulebook().version
+
+
+def test_a_guessed_purpose_about_people_yields_only_in_the_rulebooks_ordinary_contexts(
+    rulebook_copy: Path,
+) -> None:
+    # "produce_grading" is taken by meaning for education assessment; on apples in a
+    # manufacturing context the guess does not hold, unless the rulebook no longer names
+    # manufacturing an ordinary context.
+    request = parse_request(
+        {
+            "purpose": "produce_grading",
+            "deployment_context": "manufacturing",
+            "task": "zero_shot_classification",
+            "labels": ["Class I apple", "bruised apple", "apple scab"],
+            "data_categories": ["products"],
+        }
+    )
+    assert decide(request).decision == Decision.ALLOW
+    _edit(
+        rulebook_copy,
+        "concepts.yaml",
+        lambda c: c["screening"]["ordinary_contexts"].remove("manufacturing"),
+    )
+    held = decide(request, rulebook=load_rulebook(rulebook_copy))
+    assert held.decision == Decision.REQUIRE_APPROVAL
+    assert held.purpose is not None
+    assert held.purpose.code == "education_assessment"
 
 
 def test_screening_word_lists_are_loaded() -> None:
