@@ -443,6 +443,7 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "doc": "document",
         "doctype": "document type",
         "dupe": "duplicate",
+        "dyn": "dynamic",
         "dupes": "duplicates",
         "docs": "documents",
         "ecom": "e-commerce",

@@ -28,7 +28,7 @@ RULEBOOK_DIR = Path(__file__).resolve().parent
 
 # Bump when the screening method (normalisation, subject detection, scoring) changes in a
 # way that can change decisions; it is part of the version hash.
-SCREENING_METHOD_VERSION = "7"
+SCREENING_METHOD_VERSION = "8"
 
 # Concepts the screener itself reports, not found by lexicon or meaning.
 BUILTIN_CONCEPTS: Mapping[str, str] = {

@@ -357,6 +357,16 @@ def screen(
         for clause in split_description(text)
         if clause != text
     ]
+    # A label of the form "key: value" is screened for its value on its own too: in "price
+    # tier A: caucasian" the key names a thing, the value sorts people.
+    raw += [
+        (value, source)
+        for text, source in raw
+        if source in (Source.LABEL, Source.QUERY)
+        and (value := text.rpartition(":")[2].strip())
+        and value != text.strip()
+        and any(c.isalpha() for c in value)
+    ]
     # Emoji are read by their names ("😡" is "pouting face"), as well as noted unreadable.
     raw += [
         (named, source)

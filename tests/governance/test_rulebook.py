@@ -253,6 +253,7 @@ def test_every_prohibited_concept_has_an_other_language_lexicon() -> None:
         # language such a request goes to a person (GOV-UNREADABLE-TEXT).
         "biometric_identification",
         "face_scraping",
+        "untargeted_collection",
         "law_enforcement",
         "public_place",
     }
