@@ -145,6 +145,31 @@ def split_description(description: str) -> list[str]:
     return pieces
 
 
+def _parts_read_alone(text: str) -> list[str]:
+    """Parts of a label or query screened on their own as well as the whole of it:
+
+    - the clauses of a long one, so that what its opening is about ("studio product photo
+      of a model …") cannot hide a request further on ("… and tag whether the model looks
+      gay");
+    - the value of "key: value" ("price tier A: caucasian": the key names a thing, the
+      value sorts people);
+    - its emoji by their names ("😡" is "pouting face"); the emoji themselves are still
+      noted as text the screening cannot read.
+    """
+    parts = (
+        [c for c in split_description(text) if c != text]
+        if len(text.split()) > _MAX_CLAUSE_WORDS
+        else []
+    )
+    value = text.rpartition(":")[2].strip()
+    if value and value != text.strip() and any(c.isalpha() for c in value):
+        parts.append(value)
+    named = emoji_as_words(text)
+    if named:
+        parts.append(named)
+    return parts
+
+
 def _alternation(terms: Iterable[Term]) -> re.Pattern[str]:
     texts = sorted({t.text for t in terms}, key=len, reverse=True)
     body = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in texts)
@@ -345,34 +370,9 @@ def screen(
     """Find the rulebook's concepts in a job's texts (see the module docstring)."""
     people_data = bool(PERSON_DATA_CATEGORIES & set(data_categories))
     zero_shot = task == "zero_shot_classification"
-    raw: list[tuple[str, Source]] = [(t, Source.LABEL) for t in labels]
-    raw += [(t, Source.QUERY) for t in queries]
-    # A long label or query is screened whole and clause by clause, so that what its
-    # opening is about ("studio product photo of a model …") cannot hide a request
-    # further on ("… and tag whether the model looks gay").
-    raw += [
-        (clause, source)
-        for text, source in raw
-        if len(text.split()) > _MAX_CLAUSE_WORDS
-        for clause in split_description(text)
-        if clause != text
-    ]
-    # A label of the form "key: value" is screened for its value on its own too: in "price
-    # tier A: caucasian" the key names a thing, the value sorts people.
-    raw += [
-        (value, source)
-        for text, source in raw
-        if source in (Source.LABEL, Source.QUERY)
-        and (value := text.rpartition(":")[2].strip())
-        and value != text.strip()
-        and any(c.isalpha() for c in value)
-    ]
-    # Emoji are read by their names ("😡" is "pouting face"), as well as noted unreadable.
-    raw += [
-        (named, source)
-        for text, source in raw
-        if source in (Source.LABEL, Source.QUERY) and (named := emoji_as_words(text))
-    ]
+    given = [(t, Source.LABEL) for t in labels] + [(t, Source.QUERY) for t in queries]
+    raw: list[tuple[str, Source]] = list(given)
+    raw += [(part, source) for text, source in given for part in _parts_read_alone(text)]
     raw += [(t, Source.DESCRIPTION) for t in split_description(description)]
     if purpose_words.strip():
         raw.append((purpose_words, Source.PURPOSE))

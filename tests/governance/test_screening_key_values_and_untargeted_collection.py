@@ -7,19 +7,14 @@ from __future__ import annotations
 import pytest
 
 from governance.engine import Decision, decide, parse_request
+from tests.governance.test_screening_wording import decide_labels
 
 
 def _decide(
     purpose: str, context: str, task: str, labels: list[str], categories: list[str]
 ) -> Decision:
-    request = {
-        "purpose": purpose,
-        "deployment_context": context,
-        "task": task,
-        "labels": labels,
-        "data_categories": categories,
-    }
-    return decide(parse_request(request)).decision
+    fields = {"deployment_context": context, "task": task, "data_categories": categories}
+    return decide_labels(labels, purpose=purpose, **fields)
 
 
 def test_the_value_of_a_key_value_label_is_screened() -> None:
