@@ -190,14 +190,12 @@ def test_boundaries_the_nineteenth_set_showed(
 def test_face_searches_against_a_list(
     purpose: str, context: str, label: str, expected: Decision
 ) -> None:
-    request = {
-        "purpose": purpose,
+    fields = {
         "deployment_context": context,
         "task": "image_to_image_search",
-        "labels": [label],
         "data_categories": ["faces", "people"],
     }
-    assert decide(parse_request(request)).decision == expected
+    assert decide_labels([label], purpose=purpose, **fields) == expected
 
 
 def test_a_shoplifter_profile_in_the_description_is_crime_prediction() -> None:
