@@ -430,6 +430,7 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "aml": "anti money laundering",
         "attr": "attributes",
         "attrs": "attributes",
+        "atp": "automatic train protection",
         "behav": "behaviour",
         "bnpl": "buy now pay later",
         "cam": "camera",

@@ -28,7 +28,7 @@ RULEBOOK_DIR = Path(__file__).resolve().parent
 
 # Bump when the screening method (normalisation, subject detection, scoring) changes in a
 # way that can change decisions; it is part of the version hash.
-SCREENING_METHOD_VERSION = "8"
+SCREENING_METHOD_VERSION = "9"
 
 # Concepts the screener itself reports, not found by lexicon or meaning.
 BUILTIN_CONCEPTS: Mapping[str, str] = {
@@ -47,6 +47,10 @@ BUILTIN_CONCEPTS: Mapping[str, str] = {
         "ordinary context, on images where nothing is about people"
     ),
     "people_among_things": "images of people among scenes, products or vehicles (no faces)",
+    "only_things_pictured": (
+        "the images show products, vehicles or animals only, and the job has labels or "
+        "queries to screen"
+    ),
     "people_not_at_work": "images of people (no faces); no label or query names a worker or pupil",
     "emotions_beyond_safety": (
         "labels or queries name emotions that are no safety state, and no text but a label "

@@ -268,6 +268,16 @@ def _compound_head(
 
 
 _ACTION_AFTER_PERSON = re.compile(r"\s*([a-z]{2,}ing)\b")
+# A person word followed by the danger they are in ("child in unsafe situation", "toddler
+# left unattended"): a content or safety category about the scene, not a class of people.
+_DANGER_AFTER_PERSON = re.compile(
+    r"\s+(in (an? )?(unsafe|dangerous|hazardous|risky|harmful) (situation|place|position|"
+    r"setting|environment|context)s?|in danger|in peril|at risk|left (alone|unattended)|"
+    r"unattended|unsupervised)\b"
+)
+# A colour word before "haired" or "eyed" ("brown-haired couple") is hair or eye colour
+# (Recital 30), not a skin colour.
+_HAIR_OR_EYES_AFTER = re.compile(r"\s*(haired|eyed|hair|eyes|bearded)\b")
 
 
 def _is_category_label(text: _Text, people_data: bool) -> bool:
@@ -277,7 +287,10 @@ def _is_category_label(text: _Text, people_data: bool) -> bool:
     park", "a woman reading"); in data without people, only a bare person word ("man").
     """
     decoded = text.norm.decoded
-    if any(_ACTION_AFTER_PERSON.match(decoded, end) for _, end in text.person_spans):
+    if any(
+        _ACTION_AFTER_PERSON.match(decoded, end) or _DANGER_AFTER_PERSON.match(decoded, end)
+        for _, end in text.person_spans
+    ):
         return False
     words = [w for w in decoded.split() if w not in _ARTICLES]
     return people_data or len(words) <= 1
@@ -332,7 +345,11 @@ def _lexicon_findings(
     if text.person_spans and not found:
         for term in concept.explicit_person_terms:
             match = term.pattern.search(text.norm.decoded)
-            if match and _next_to_person(text.norm.decoded, match.span(), text.person_spans):
+            if (
+                match
+                and not _HAIR_OR_EYES_AFTER.match(text.norm.decoded, match.end())
+                and _next_to_person(text.norm.decoded, match.span(), text.person_spans)
+            ):
                 found.append((term, match))
                 break
     if (
@@ -431,6 +448,10 @@ def screen(
 
 # Data categories of images that show a person (a patient, in medical images).
 _PICTURING_PEOPLE = frozenset({"people", "faces", "medical_images"})
+OTHER_LANGUAGE_LEXICON = "lexicon (other language)"
+# Data categories of images of things alone (scenes may hold passers-by, documents and
+# "other" images people's photos or work).
+_ONLY_THINGS = frozenset({"products", "vehicles", "animals"})
 
 
 def _what_is_pictured(
@@ -440,6 +461,11 @@ def _what_is_pictured(
 
     - ``nothing_about_people``: no category shows people, and every label and query is
       about a thing ("grumpy cat", "angry face emoji", "adult herring gull");
+    - ``only_things_pictured``: the images show products, vehicles or animals only, so a
+      person word among the labels names whom a thing is for ("Baby" department, "young
+      adult" books), not a pictured person (a face in such a dataset quarantines the
+      asset); not when words of another language were found, which are read only through
+      the lexicons;
     - ``people_among_things``: people appear among other things (people with scenes,
       products or vehicles; no faces), and the job has labels or queries to screen;
     - ``people_not_at_work``: people are pictured (no faces), and no label or query names
@@ -450,13 +476,18 @@ def _what_is_pictured(
         return []
     categories = set(data_categories)
     evidence = ", ".join(sorted(categories))
+    facts: list[Finding] = []
     if not categories & _PICTURING_PEOPLE:
+        # Words of another language are read only through the lexicons: "para hombre" may
+        # be whom shoes are for, but a person checks.
+        other_language = any(f.how.startswith(OTHER_LANGUAGE_LEXICON) for f in findings)
+        if categories <= _ONLY_THINGS and not other_language:
+            facts.append(Finding("only_things_pictured", evidence, Source.LABEL, "data categories"))
         if all(t.subject == Subject.NON_PERSON for t in asked):
-            return [Finding("nothing_about_people", evidence, Source.LABEL, "data categories")]
-        return []
+            facts.append(Finding("nothing_about_people", evidence, Source.LABEL, "data categories"))
+        return facts
     if "people" not in categories or categories & {"faces", "medical_images"}:
         return []
-    facts: list[Finding] = []
     if categories - _PICTURING_PEOPLE:
         facts.append(Finding("people_among_things", evidence, Source.LABEL, "data categories"))
     if not any(f.concept == "at_work_or_school" for f in findings):
@@ -614,7 +645,7 @@ def _other_language_findings(
                     concept=name,
                     evidence=text.original if text.source != Source.DESCRIPTION else match.group(),
                     source=text.source,
-                    how=f"lexicon (other language): {term.text}",
+                    how=f"{OTHER_LANGUAGE_LEXICON}: {term.text}",
                 )
             )
     return findings

@@ -36,7 +36,7 @@ _LOAN_PHRASES = re.compile(
     r"\b(en[\s-]suite|en route|en masse|a la carte|de facto|de luxe|per se|pret a porter)\b"
 )
 _CAPITALISED = re.compile(r"\b[A-Z][^\W\d_]+")
-_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}(?=\d|\b)")
 _SUFFIXES = (
     "'s",
     "s",
@@ -88,6 +88,7 @@ MIN_COUNTED_LENGTH = 4  # shorter words (acronyms, codes) are not counted
 LONG_SINGLE_WORD = 12  # an unknown word this long (a foreign compound) is unreadable …
 MIN_KNOWN_AROUND_LONG_WORD = 3  # … unless the text holds this many known English words
 MAX_UNKNOWN_SHARE = 0.5
+MIN_TYPO_LENGTH = 8  # shorter words one slip from an English word are often other languages'
 # One foreign function word among this many English words is just an unknown word.
 MIN_ENGLISH_AROUND_FOREIGN_WORD = 2
 MAX_NON_LATIN_SHARE = 0.3
@@ -174,7 +175,34 @@ def is_english_only(words: str) -> bool:
 
 def _known(word: str) -> bool:
     spellings = [word] + [pattern.sub(repl, word) for pattern, repl in _BRITISH]
-    return any(_known_spelling(w) for w in dict.fromkeys(spellings))
+    return any(_known_spelling(w) for w in dict.fromkeys(spellings)) or _is_typo(word)
+
+
+def _typo_corrections(word: str) -> set[str]:
+    """The spellings one slip of the keys away: a doubled letter written once
+    ("defibrilator") or a single one doubled ("proffessional"), or two neighbouring letters
+    swapped ("recieve")."""
+    found: set[str] = set()
+    for i, letter in enumerate(word):
+        found.add(word[: i + 1] + letter + word[i + 1 :])
+        if i + 1 < len(word):
+            if word[i + 1] == letter:
+                found.add(word[:i] + word[i + 1 :])
+            else:
+                found.add(word[:i] + word[i + 1] + letter + word[i + 2 :])
+    found.discard(word)
+    return found
+
+
+def _is_typo(word: str) -> bool:
+    """A long word one slip away from a word of the model's or the NLP pipeline's vocabulary
+    is that word mistyped, unless another language's lexicon lists it. Only those slips are
+    read, and only on long words: a changed letter would read other languages' cognates
+    ("informacion") as English."""
+    if len(word) < MIN_TYPO_LENGTH or word in _other_language_words():
+        return False
+    english = english_words()
+    return any(w in english for w in _typo_corrections(word))
 
 
 def _is_word(word: str, *, part: bool = False) -> bool:

@@ -282,7 +282,7 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=0,
         approval_allowed=2,
-        benign_refused=2,
+        benign_refused=1,
         benign=153,
         six_fields_only=True,
         why="""Measured after the seventeenth set's fixes; on first sight it stood at 0
@@ -290,10 +290,10 @@ CORPORA = (
         refused. Approval-needing allowed: English labels in full-width letters and with
         zero-width spaces, which the writers expected to go to a person as odd input; the
         screening reads them as the English they are (NFKC, invisible characters dropped)
-        and allows the bolts and the pill bottles. Benign refused: "child in unsafe
-        situation" among content-moderation labels (a child is an age category), and an
-        image-to-image duplicate search of people under a purpose code like no taxonomy
-        purpose, with nothing else to read (by design).""",
+        and allows the bolts and the pill bottles. Benign refused: an image-to-image
+        duplicate search of people under a purpose code like no taxonomy purpose, with
+        nothing else to read (by design; "child in unsafe situation" among
+        content-moderation labels is allowed since the twenty-first set's fixes).""",
     ),
     FrozenCorpus(
         name="heldout_blind_v18.jsonl",
@@ -302,23 +302,22 @@ CORPORA = (
         min_own_purposes=100,
         prohibited_allowed=0,
         prohibited_not_denied=1,
-        approval_allowed=3,
+        approval_allowed=2,
         benign_refused=6,
         benign=153,
         six_fields_only=True,
-        why="""Measured after the eighteenth set's fixes; on first sight it stood at 0
-        prohibited allowed, 4 not denied, 4 approval-needing allowed and 15 of 153 benign
-        refused. Not denied: a police face search named only by a purpose code, with no
-        labels. Approval-needing allowed: a portfolio ranking for admission that names no
-        school, traffic-signal queue and emergency-vehicle labels that name no control,
-        triage words alone (a civic-behaviour "behav score" was allowed until the nineteenth
-        set's fixes), and "pallet" written with Cyrillic look-alike letters (read as
-        the English word, by design). Benign refused: a job fair's merchandise in the
-        workplace and an exam room's desks in education (guessed purposes about people
-        stand in the contexts of their areas), tactile paving "guiding visually impaired
-        pedestrians" in a long alt text, documents sorted by kind at a border and in a
-        benefits office (a residence permit among them), and Dutch invoices (another
-        language on documents goes to a person by design).""",
+        why="""Measured after the eighteenth set's fixes; on first sight it stood at 0 prohibited
+        allowed, 4 not denied, 4 approval-needing allowed and 15 of 153 benign refused. Not denied:
+        a police face search named only by a purpose code, with no labels. Approval-needing allowed:
+        a portfolio ranking for admission that names no school, traffic-signal queue and emergency-
+        vehicle labels that name no control (triage words alone are held since the twenty-first
+        set's fixes, a civic-behaviour "behav score" since the nineteenth's), and "pallet" written
+        with Cyrillic look-alike letters (read as the English word, by design). Benign refused: a
+        job fair's merchandise in the workplace and an exam room's desks in education (guessed
+        purposes about people stand in the contexts of their areas), tactile paving "guiding
+        visually impaired pedestrians" in a long alt text, documents sorted by kind at a border and
+        in a benefits office (a residence permit among them), and Dutch invoices (another language
+        on documents goes to a person by design).""",
     ),
     FrozenCorpus(
         name="heldout_blind_v19.jsonl",
@@ -328,7 +327,7 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=1,
         approval_allowed=6,
-        benign_refused=4,
+        benign_refused=3,
         benign=150,
         six_fields_only=True,
         why="""Measured after the nineteenth set's fixes; on first sight it stood at 1
@@ -342,9 +341,10 @@ CORPORA = (
         not among the issue's Annex III areas, so they are allowed by design), and a
         160-label clothing catalogue (within the 500-label limit, allowed by design).
         Benign refused: identity documents sorted by kind (a residence permit and a visa
-        page among them), a "child in unsafe situation" moderation label, eye colours under
-        a purpose code like no taxonomy purpose on faces, and a court's photos of its own
-        building (a guessed justice purpose stands in the justice context).""",
+        page among them), eye colours under a purpose code like no taxonomy purpose on
+        faces, and a court's photos of its own building (a guessed justice purpose stands in
+        the justice context); a "child in unsafe situation" moderation label is allowed
+        since the twenty-first set's fixes.""",
     ),
     FrozenCorpus(
         name="heldout_blind_v20.jsonl",
@@ -354,21 +354,44 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=1,
         approval_allowed=0,
-        benign_refused=15,
+        benign_refused=11,
         benign=148,
         six_fields_only=True,
-        why="""Measured after the twentieth set's fixes; on first sight it stood at 0
-        prohibited allowed, 13 not denied, 0 approval-needing allowed and 15 of 148 benign
-        refused. Not denied: live face matching at station gates against "watchlist_v7",
-        which names no police (Annex III 1(a), not 5(1)(h), by the request's words).
-        Benign refused, most by design: ordinary jobs of public agencies in the contexts of
-        the Annex III areas (a police press-photo search and crime-prevention posters, seized
-        goods shelved by type, faces and plates found for redaction in a court's judgments,
-        visa documents by kind, a sewer CCTV survey and platform crowding matched by meaning
-        to surveillance, an exam room's furniture, alt text of a benefits office with a
-        "pensioner"), purpose codes like no taxonomy purpose on people (school photo crops,
-        moderation, first-aid training), "young adult" books and a "Baby" department among
-        product categories, and "defibrilator" (a typo, read as another language).""",
+        why="""Measured after the twentieth set's fixes; on first sight it stood at 0 prohibited
+        allowed, 13 not denied, 0 approval-needing allowed and 15 of 148 benign refused. Not denied:
+        live face matching at station gates against "watchlist_v7", which names no police (Annex III
+        1(a), not 5(1)(h), by the request's words). Benign refused, most by design: ordinary jobs of
+        public agencies in the contexts of the Annex III areas (a police press-photo search and
+        crime-prevention posters, seized goods shelved by type, faces and plates found for redaction
+        in a court's judgments, visa documents by kind, a sewer CCTV survey and platform crowding
+        matched by meaning to surveillance, an exam room's furniture) and purpose codes like no
+        taxonomy purpose on people (school photo crops, moderation, first-aid training). Allowed
+        since the twenty-first set's fixes: "young adult" books and a "Baby" department among
+        product categories, a benefits office's alt text with a "pensioner", and "defibrilator" (a
+        typo, once read as another language).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v21.jsonl",
+        sha256="6c45fd0f01794d1b4abe62bac9a4bfc0353146298645baf3a2aae54508de7fe3",
+        min_rows=300,
+        min_own_purposes=250,
+        prohibited_allowed=0,
+        prohibited_not_denied=0,
+        approval_allowed=0,
+        benign_refused=5,
+        benign=149,
+        six_fields_only=True,
+        why="""Measured after the twenty-first set's fixes; on first sight it stood at 0
+        prohibited allowed, 5 not denied, 8 approval-needing allowed and 12 of 149 benign
+        refused. Benign refused, by design: flooding among a station's weather states in the
+        critical-infrastructure context (an acute hazard makes the model part of the
+        network's safety), a wheelchair user among alt-text labels (a disability), and
+        purpose codes like no taxonomy purpose on faces (a dating app's profile-photo check,
+        eye colours for a lens try-on) or on people in education (a drama school's
+        hair-colour search). Two approval-needing rows are denied, the stricter side: a
+        "cctv_retro_face_search" for the police (a purpose code's own words may add a
+        concern, never excuse one, so "retro" does not make it after the fact) and
+        lifestyle labels for life-insurance pricing ("heavy drinker" is social scoring).""",
     ),
 )
 

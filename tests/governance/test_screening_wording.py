@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from governance.engine import Decision, decide, parse_request
+from governance.engine import Decision, PolicyDecision, decide, parse_request
 from governance.screening.language import is_readable
 from governance.screening.normalise import normalise
 
 PEOPLE = ["people", "faces"]
 
 
-def decide_labels(labels: list[str], **fields: object) -> Decision:
-    """The decision on a zero-shot request with ``labels`` (on images of people, for
-    research, in the general context, unless ``fields`` say otherwise)."""
+def decision_on(labels: list[str], **fields: object) -> PolicyDecision:
+    """The whole decision (rules fired, words matched) on a zero-shot request with
+    ``labels`` (on images of people, for research, in the general context, unless
+    ``fields`` say otherwise)."""
     raw: dict[str, object] = {
         "purpose": "research",
         "deployment_context": "general",
@@ -23,7 +24,12 @@ def decide_labels(labels: list[str], **fields: object) -> Decision:
         "data_categories": PEOPLE,
         **fields,
     }
-    return decide(parse_request(raw)).decision
+    return decide(parse_request(raw))
+
+
+def decide_labels(labels: list[str], **fields: object) -> Decision:
+    """The decision alone on such a request (see ``decision_on``)."""
+    return decision_on(labels, **fields).decision
 
 
 @pytest.mark.parametrize(
