@@ -212,6 +212,8 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "room occupancy",
             "space utilisation",
             "venue capacity",
+            "crowd density",
+            "platform crowding levels",
         ),
         "infrastructure_inspection": (
             "power line inspection",
@@ -221,6 +223,8 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "corrosion detection",
             "building and facilities maintenance",
             "housing repairs and maintenance",
+            "sewer cctv survey",
+            "drain and pipe camera survey",
         ),
         "medical_diagnosis_support": (
             "radiology triage",

@@ -286,3 +286,39 @@ def test_a_law_library_catalogue_is_no_court_case() -> None:
     books = ["criminal law casebook", "law of evidence", "family law", "statute book"]
     fields = {"deployment_context": "education", "data_categories": ["documents"]}
     assert decide_labels(books, purpose="lawlib-catalogue-v3", **fields) == Decision.ALLOW
+
+
+def test_crowd_levels_and_sewer_surveys_are_taken_for_what_they_are() -> None:
+    # Purpose codes matched by meaning: to crowd counting, not surveillance of people; to
+    # infrastructure inspection, not CCTV watching a public space.
+    crowd = decision_on(
+        ["empty platform", "moderate crowd", "overcrowded platform"],
+        purpose="crowd_density_platform",
+        deployment_context="public_space",
+        data_categories=["scenes", "people"],
+    )
+    assert crowd.decision == Decision.ALLOW
+    assert crowd.purpose is not None
+    assert crowd.purpose.code == "crowd_counting"
+    sewer = decision_on(
+        ["root intrusion", "joint displacement", "crack", "deposits", "clean pipe"],
+        purpose="sewer-cctv-coding",
+        deployment_context="critical_infrastructure",
+        data_categories=["other"],
+    )
+    assert sewer.decision == Decision.ALLOW
+    assert sewer.purpose is not None
+    assert sewer.purpose.code == "infrastructure_inspection"
+
+
+def test_a_residence_permit_is_a_document_kind_until_it_is_decided_on() -> None:
+    kinds = ["birth certificate", "residence permit copy", "payslip", "utility bill"]
+    fields = {"deployment_context": "essential_services", "data_categories": ["documents"]}
+    assert decide_labels(kinds, purpose="document_classification", **fields) == Decision.ALLOW
+    decision, rules = _fired(
+        ["residence permit renewal approved", "residence permit renewal refused"],
+        purpose="document_classification",
+        **fields,
+    )
+    assert decision == Decision.REQUIRE_APPROVAL
+    assert "ANNEX3-7-MIGRATION-BORDER" in rules
