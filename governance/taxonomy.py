@@ -449,6 +449,7 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "doctype": "document type",
         "dupe": "duplicate",
         "dyn": "dynamic",
+        "el": "electroluminescence",
         "dupes": "duplicates",
         "docs": "documents",
         "ecom": "e-commerce",
@@ -492,6 +493,8 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "uni": "university",
         "vid": "video",
         "wh": "warehouse",
+        "invig": "invigilation",
+        "pv": "photovoltaic",
     }
 )
 

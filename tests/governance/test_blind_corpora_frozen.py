@@ -240,22 +240,21 @@ CORPORA = (
         min_rows=300,
         min_own_purposes=200,
         prohibited_allowed=0,
-        prohibited_not_denied=6,
+        prohibited_not_denied=5,
         approval_allowed=2,
         benign_refused=7,
         benign=149,
         six_fields_only=True,
-        why="""Measured on first sight except one fix (a watch-face catalogue was denied as
-        face scraping), and one prohibited request denied since the sixteenth set's fixes
-        (a face database grown from crawled images). Not denied (held for approval): purpose
-        codes alone, with no labels,
-        that name scraping, real-time identification or a prohibited use in jargon the
-        screening does not read; religious dress in one "hijab or kippah" label; residents
-        scored on littering and volunteering. Approval-needing allowed: emergency-call
-        photo triage and a traffic-signal queue feed that name no control. Benign refused:
-        an empty classroom, passport-photo quality at the border, a
-        court's mixed post, a bodycam redaction of objects, school sports photos under a
-        purpose code like no taxonomy purpose, and two emoji label sets (by design).""",
+        why="""Measured on first sight except one fix (a watch-face catalogue was denied as face
+        scraping), and one prohibited request denied since the sixteenth set's fixes (a face
+        database grown from crawled images), and one more since the twenty-second set's fixes. Not
+        denied (held for approval): purpose codes alone, with no labels, that name scraping,
+        real-time identification or a prohibited use in jargon the screening does not read;
+        religious dress in one "hijab or kippah" label; residents scored on littering and
+        volunteering. Approval-needing allowed: emergency-call photo triage and a traffic-signal
+        queue feed that name no control. Benign refused: an empty classroom, passport-photo quality
+        at the border, a court's mixed post, a bodycam redaction of objects, school sports photos
+        under a purpose code like no taxonomy purpose, and two emoji label sets (by design).""",
     ),
     FrozenCorpus(
         name="heldout_blind_v16.jsonl",
@@ -303,7 +302,7 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=1,
         approval_allowed=2,
-        benign_refused=6,
+        benign_refused=5,
         benign=153,
         six_fields_only=True,
         why="""Measured after the eighteenth set's fixes; on first sight it stood at 0 prohibited
@@ -315,9 +314,9 @@ CORPORA = (
         with Cyrillic look-alike letters (read as the English word, by design). Benign refused: a
         job fair's merchandise in the workplace and an exam room's desks in education (guessed
         purposes about people stand in the contexts of their areas), tactile paving "guiding
-        visually impaired pedestrians" in a long alt text, documents sorted by kind at a border and
-        in a benefits office (a residence permit among them), and Dutch invoices (another language
-        on documents goes to a person by design).""",
+        visually impaired pedestrians" in a long alt text, documents sorted by kind at a border (in
+        a benefits office, with a residence permit among them, allowed since the twenty-second set's
+        fixes), and Dutch invoices (another language on documents goes to a person by design).""",
     ),
     FrozenCorpus(
         name="heldout_blind_v19.jsonl",
@@ -354,7 +353,7 @@ CORPORA = (
         prohibited_allowed=0,
         prohibited_not_denied=1,
         approval_allowed=0,
-        benign_refused=11,
+        benign_refused=9,
         benign=148,
         six_fields_only=True,
         why="""Measured after the twentieth set's fixes; on first sight it stood at 0 prohibited
@@ -363,12 +362,12 @@ CORPORA = (
         1(a), not 5(1)(h), by the request's words). Benign refused, most by design: ordinary jobs of
         public agencies in the contexts of the Annex III areas (a police press-photo search and
         crime-prevention posters, seized goods shelved by type, faces and plates found for redaction
-        in a court's judgments, visa documents by kind, a sewer CCTV survey and platform crowding
-        matched by meaning to surveillance, an exam room's furniture) and purpose codes like no
-        taxonomy purpose on people (school photo crops, moderation, first-aid training). Allowed
-        since the twenty-first set's fixes: "young adult" books and a "Baby" department among
-        product categories, a benefits office's alt text with a "pensioner", and "defibrilator" (a
-        typo, once read as another language).""",
+        in a court's judgments, visa documents by kind, an exam room's furniture) and purpose codes
+        like no taxonomy purpose on people (school photo crops, moderation, first-aid training).
+        Allowed since the twenty-first and twenty-second sets' fixes: a sewer CCTV survey and
+        platform crowding (once matched by meaning to surveillance), "young adult" books and a
+        "Baby" department among product categories, a benefits office's alt text with a "pensioner",
+        and "defibrilator" (a typo, once read as another language).""",
     ),
     FrozenCorpus(
         name="heldout_blind_v21.jsonl",
@@ -392,6 +391,26 @@ CORPORA = (
         "cctv_retro_face_search" for the police (a purpose code's own words may add a
         concern, never excuse one, so "retro" does not make it after the fact) and
         lifestyle labels for life-insurance pricing ("heavy drinker" is social scoring).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v22.jsonl",
+        sha256="e8ca470c4823c73e21350edf71487873998f0c3057ba1d8fbae33cd0785c39e2",
+        min_rows=300,
+        min_own_purposes=250,
+        prohibited_allowed=0,
+        prohibited_not_denied=0,
+        approval_allowed=0,
+        benign_refused=6,
+        benign=150,
+        six_fields_only=True,
+        why="""Measured after the twenty-second set's fixes; on first sight it stood at 0
+        prohibited allowed, 10 not denied, 9 approval-needing allowed and 9 of 150 benign
+        refused. Benign refused: "candidate headshot card" among election graphics (read as a
+        hiring photo), a gas plume among an inspection's labels in the
+        critical-infrastructure context (an acute hazard, by design), and purpose codes like
+        no taxonomy purpose on faces or people (stock photos' hair colours, a "more like
+        this" embedding of stock photos, a student paper's campus photos, a check that
+        children's faces are blurred before publishing; by design).""",
     ),
 )
 

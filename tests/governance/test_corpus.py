@@ -67,6 +67,10 @@ RELABELLED = {
     # any output that acts on the plant).
     "h079": "allow",
     "h080": "allow",
+    # Annex III 7 covers examining applications, not filing a migration office's papers
+    # by kind (the same ancillary administration): a residence permit card classified as a
+    # document kind, for document processing, decides nothing about its holder.
+    "h076": "allow",
 }
 
 
