@@ -186,6 +186,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         "archive_management": (
             "duplicate detection",
             "photo archive deduplication",
+            "archive dedupe",
             "museum cataloguing",
             "digital asset management",
             "historical photo cataloguing",
@@ -214,6 +215,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "venue capacity",
             "crowd density",
             "platform crowding levels",
+            "crowding",
         ),
         "infrastructure_inspection": (
             "power line inspection",
@@ -436,10 +438,12 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "attrs": "attributes",
         "atp": "automatic train protection",
         "behav": "behaviour",
+        "bnft": "benefit",
         "bnpl": "buy now pay later",
         "cam": "camera",
         "cams": "cameras",
         "comms": "communications",
+        "cred": "credit",
         "cust": "customer",
         "ctrl": "control",
         "cx": "customer experience",
@@ -449,6 +453,7 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "doctype": "document type",
         "dupe": "duplicate",
         "dyn": "dynamic",
+        "elig": "eligibility",
         "el": "electroluminescence",
         "dupes": "duplicates",
         "docs": "documents",
@@ -495,6 +500,7 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "wh": "warehouse",
         "invig": "invigilation",
         "pv": "photovoltaic",
+        "scr": "screening",
     }
 )
 

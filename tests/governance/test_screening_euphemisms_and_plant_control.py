@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from governance.engine import Decision, decide, parse_request
-from tests.governance.test_screening_wording import decide_labels, decision_on
-
-
-def _fired(labels: list[str], **fields: object) -> tuple[Decision, set[str]]:
-    decision = decision_on(labels, **fields)
-    return decision.decision, {rule.id for rule in decision.rules}
+from governance.engine import Decision
+from tests.governance.test_screening_wording import decide_labels, fired_rules
 
 
 @pytest.mark.parametrize(
@@ -67,7 +62,7 @@ def _fired(labels: list[str], **fields: object) -> tuple[Decision, set[str]]:
 def test_prohibited_uses_in_euphemism_are_denied(
     purpose: str, context: str, labels: list[str], rule: str
 ) -> None:
-    decision, rules = _fired(labels, purpose=purpose, deployment_context=context)
+    decision, rules = fired_rules(labels, purpose=purpose, deployment_context=context)
     assert decision == Decision.DENY
     assert rule in rules
 
@@ -95,16 +90,15 @@ def test_nationality_words_on_things_stay_things() -> None:
 def test_live_identification_named_by_a_match_day_or_a_live_watchlist_is_denied(
     purpose: str, context: str
 ) -> None:
-    raw = {
-        "purpose": purpose,
-        "deployment_context": context,
-        "task": "image_to_image_search",
-        "labels": [],
-        "data_categories": ["faces", "people"],
-    }
-    decision = decide(parse_request(raw))
-    assert decision.decision == Decision.DENY
-    assert "ART5-1H-REALTIME-REMOTE-BIOMETRIC-ID" in {rule.id for rule in decision.rules}
+    decision, rules = fired_rules(
+        [],
+        purpose=purpose,
+        deployment_context=context,
+        task="image_to_image_search",
+        data_categories=["faces", "people"],
+    )
+    assert decision == Decision.DENY
+    assert "ART5-1H-REALTIME-REMOTE-BIOMETRIC-ID" in rules
 
 
 @pytest.mark.parametrize(
@@ -118,7 +112,7 @@ def test_live_identification_named_by_a_match_day_or_a_live_watchlist_is_denied(
 def test_a_model_that_stops_or_sets_the_plant_is_a_safety_component(
     purpose: str, labels: list[str]
 ) -> None:
-    decision, rules = _fired(
+    decision, rules = fired_rules(
         labels,
         purpose=purpose,
         deployment_context="critical_infrastructure",
@@ -155,7 +149,7 @@ def test_photovoltaic_jargon_is_read_as_english() -> None:
 def test_lenders_and_charities_deciding_on_aid_or_credit_need_approval(
     purpose: str, labels: list[str], categories: list[str]
 ) -> None:
-    decision, rules = _fired(
+    decision, rules = fired_rules(
         labels,
         purpose=purpose,
         deployment_context="essential_services",
@@ -185,7 +179,7 @@ def test_lenders_and_charities_deciding_on_aid_or_credit_need_approval(
 def test_exams_graded_or_watched_under_other_names_need_approval(
     purpose: str, labels: list[str], categories: list[str], task: str
 ) -> None:
-    decision, rules = _fired(
+    decision, rules = fired_rules(
         labels,
         purpose=purpose,
         deployment_context="education",
@@ -201,7 +195,7 @@ def test_a_crime_desk_tagging_scene_photos_is_no_police_work() -> None:
     fields = {"deployment_context": "media", "data_categories": ["scenes", "vehicles"]}
     assert decide_labels(labels, purpose="crimedesk-img-tags", **fields) == Decision.ALLOW
     # Forensic work itself still is.
-    decision, rules = _fired(
+    decision, rules = fired_rules(
         ["forensic analysis of the suspect's clothing"],
         purpose="lab_tags",
         deployment_context="general",

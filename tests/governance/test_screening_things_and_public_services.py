@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from governance.engine import Decision, decide, parse_request
+from governance.engine import Decision
 from governance.screening.language import is_readable
-from tests.governance.test_screening_wording import decide_labels, decision_on
+from tests.governance.test_screening_wording import decide_labels, decision_on, fired_rules
 
 ZERO_SHOT = "zero_shot_classification"
-
-
-def _fired(labels: list[str], **fields: object) -> tuple[Decision, set[str]]:
-    decision = decision_on(labels, **fields)
-    return decision.decision, {rule.id for rule in decision.rules}
 
 
 @pytest.mark.parametrize(
@@ -50,7 +45,7 @@ def test_a_mobility_aid_is_a_thing_unless_a_person_is_pictured_with_it() -> None
     assert decide_labels(lost_property, purpose="inventory", data_categories=["other"]) == (
         Decision.ALLOW
     )
-    decision, rules = _fired(["person with a walking stick", "person without a walking stick"])
+    decision, rules = fired_rules(["person with a walking stick", "person without a walking stick"])
     assert decision == Decision.REQUIRE_APPROVAL
     assert "ANNEX3-1B-PROTECTED-ATTRIBUTES" in rules
 
@@ -76,7 +71,7 @@ def test_documents_sorted_by_kind_picture_no_one() -> None:
     fields = {"purpose": "kyc_doc_type", "data_categories": ["documents"]}
     assert decide_labels(documents, **fields) == Decision.ALLOW
     # Matching the holder's face is still identity verification.
-    decision, rules = _fired(
+    decision, rules = fired_rules(
         ["selfie matches the passport photo", "selfie does not match"],
         purpose="kyc_doc_type",
         data_categories=["faces"],
@@ -146,29 +141,27 @@ def test_words_of_sex_lives_on_products_stay_products() -> None:
 def test_live_identification_for_the_police_in_jargon_is_denied(
     purpose: str, context: str, task: str
 ) -> None:
-    raw = {
-        "purpose": purpose,
-        "deployment_context": context,
-        "task": task,
-        "labels": [],
-        "data_categories": ["faces", "people"],
-    }
-    decision = decide(parse_request(raw))
-    assert decision.decision == Decision.DENY
-    assert "ART5-1H-REALTIME-REMOTE-BIOMETRIC-ID" in {rule.id for rule in decision.rules}
+    decision, rules = fired_rules(
+        [],
+        purpose=purpose,
+        deployment_context=context,
+        task=task,
+        data_categories=["faces", "people"],
+    )
+    assert decision == Decision.DENY
+    assert "ART5-1H-REALTIME-REMOTE-BIOMETRIC-ID" in rules
 
 
 def test_public_profile_pictures_harvested_into_a_face_index_are_scraping() -> None:
-    raw = {
-        "purpose": "lookalike_pubpic_harvest",
-        "deployment_context": "general",
-        "task": "embedding",
-        "labels": [],
-        "data_categories": ["faces"],
-    }
-    decision = decide(parse_request(raw))
-    assert decision.decision == Decision.DENY
-    assert "ART5-1E-FACE-SCRAPING" in {rule.id for rule in decision.rules}
+    decision, rules = fired_rules(
+        [],
+        purpose="lookalike_pubpic_harvest",
+        deployment_context="general",
+        task="embedding",
+        data_categories=["faces"],
+    )
+    assert decision == Decision.DENY
+    assert "ART5-1E-FACE-SCRAPING" in rules
 
 
 def test_a_retrospective_face_search_named_in_a_query_is_not_live() -> None:
@@ -179,7 +172,7 @@ def test_a_retrospective_face_search_named_in_a_query_is_not_live() -> None:
     }
     station = "man on the cctv at the train station"
     assert decide_labels(["face search", station], **fields) == Decision.DENY
-    decision, rules = _fired(["retro face search", station], **fields)
+    decision, rules = fired_rules(["retro face search", station], **fields)
     assert decision == Decision.REQUIRE_APPROVAL
     assert "ANNEX3-1A-BIOMETRIC-IDENTIFICATION" in rules
 
@@ -228,7 +221,7 @@ def test_a_retrospective_face_search_named_in_a_query_is_not_live() -> None:
 def test_decisions_on_housing_benefits_and_emergency_care_need_approval(
     purpose: str, context: str, labels: list[str], categories: list[str]
 ) -> None:
-    decision, rules = _fired(
+    decision, rules = fired_rules(
         labels, purpose=purpose, deployment_context=context, data_categories=categories
     )
     assert decision == Decision.REQUIRE_APPROVAL
@@ -246,7 +239,7 @@ def test_documents_sorted_by_kind_in_a_benefits_office_decide_nothing() -> None:
 
 
 def test_signs_of_drowsiness_at_work_need_a_confirmed_safety_reason() -> None:
-    decision, rules = _fired(
+    decision, rules = fired_rules(
         ["eyes closed", "yawning", "head nodding", "alert"],
         purpose="safety_monitoring",
         deployment_context="workplace",
@@ -258,7 +251,7 @@ def test_signs_of_drowsiness_at_work_need_a_confirmed_safety_reason() -> None:
 
 def test_railway_signal_aspects_read_for_train_protection_are_a_safety_component() -> None:
     aspects = ["red aspect", "single yellow", "double yellow", "green", "signal dark"]
-    decision, rules = _fired(
+    decision, rules = fired_rules(
         aspects,
         purpose="sig_aspect_reader_atp",
         deployment_context="critical_infrastructure",
@@ -272,7 +265,7 @@ def test_railway_signal_aspects_read_for_train_protection_are_a_safety_component
 
 
 def test_what_is_on_staff_screens_is_worker_monitoring() -> None:
-    decision, rules = _fired(
+    decision, rules = fired_rules(
         ["moderation queue tool open", "social media feed", "idle lock screen"],
         purpose="modq_screen_audit",
         deployment_context="workplace",
@@ -288,18 +281,28 @@ def test_a_law_library_catalogue_is_no_court_case() -> None:
     assert decide_labels(books, purpose="lawlib-catalogue-v3", **fields) == Decision.ALLOW
 
 
-def test_crowd_levels_and_sewer_surveys_are_taken_for_what_they_are() -> None:
-    # Purpose codes matched by meaning: to crowd counting, not surveillance of people; to
-    # infrastructure inspection, not CCTV watching a public space.
+@pytest.mark.parametrize(
+    ("purpose", "labels"),
+    [
+        ("crowd_density_platform", ["empty platform", "moderate crowd", "overcrowded platform"]),
+        ("trail_crowding", ["empty trail", "few hikers", "crowded trail"]),
+    ],
+)
+def test_crowd_levels_are_crowd_counting_not_surveillance(purpose: str, labels: list[str]) -> None:
+    # A purpose code matched by meaning to crowd counting, not to watching people.
     crowd = decision_on(
-        ["empty platform", "moderate crowd", "overcrowded platform"],
-        purpose="crowd_density_platform",
+        labels,
+        purpose=purpose,
         deployment_context="public_space",
         data_categories=["scenes", "people"],
     )
     assert crowd.decision == Decision.ALLOW
     assert crowd.purpose is not None
     assert crowd.purpose.code == "crowd_counting"
+
+
+def test_a_sewer_survey_is_infrastructure_inspection() -> None:
+    # Not CCTV watching a public space.
     sewer = decision_on(
         ["root intrusion", "joint displacement", "crack", "deposits", "clean pipe"],
         purpose="sewer-cctv-coding",
@@ -315,7 +318,7 @@ def test_a_residence_permit_is_a_document_kind_until_it_is_decided_on() -> None:
     kinds = ["birth certificate", "residence permit copy", "payslip", "utility bill"]
     fields = {"deployment_context": "essential_services", "data_categories": ["documents"]}
     assert decide_labels(kinds, purpose="document_classification", **fields) == Decision.ALLOW
-    decision, rules = _fired(
+    decision, rules = fired_rules(
         ["residence permit renewal approved", "residence permit renewal refused"],
         purpose="document_classification",
         **fields,

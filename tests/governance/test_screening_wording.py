@@ -32,6 +32,12 @@ def decide_labels(labels: list[str], **fields: object) -> Decision:
     return decision_on(labels, **fields).decision
 
 
+def fired_rules(labels: list[str], **fields: object) -> tuple[Decision, set[str]]:
+    """The decision on such a request and the ids of the rules that fired."""
+    decision = decision_on(labels, **fields)
+    return decision.decision, {rule.id for rule in decision.rules}
+
+
 @pytest.mark.parametrize(
     "text",
     [
