@@ -91,6 +91,7 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "visual quality control",
             "damage assessment of goods",
             "packaging inspection",
+            "cctv camera health monitoring",
             "weld inspection",
             "surface inspection",
             "vehicle damage assessment",
