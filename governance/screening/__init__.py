@@ -108,6 +108,8 @@ class Finding:
     evidence: str  # the words of the request that triggered it
     source: Source
     how: str  # "lexicon: <term>" or "meaning: <exemplar> (0.71)"
+    # Found by a lexicon of another language: the text is read only through those terms.
+    other_language: bool = False
 
 
 @dataclass(frozen=True)
@@ -448,7 +450,6 @@ def screen(
 
 # Data categories of images that show a person (a patient, in medical images).
 _PICTURING_PEOPLE = frozenset({"people", "faces", "medical_images"})
-OTHER_LANGUAGE_LEXICON = "lexicon (other language)"
 # Data categories of images of things alone (scenes may hold passers-by, documents and
 # "other" images people's photos or work).
 _ONLY_THINGS = frozenset({"products", "vehicles", "animals"})
@@ -480,7 +481,7 @@ def _what_is_pictured(
     if not categories & _PICTURING_PEOPLE:
         # Words of another language are read only through the lexicons: "para hombre" may
         # be whom shoes are for, but a person checks.
-        other_language = any(f.how.startswith(OTHER_LANGUAGE_LEXICON) for f in findings)
+        other_language = any(f.other_language for f in findings)
         if categories <= _ONLY_THINGS and not other_language:
             facts.append(Finding("only_things_pictured", evidence, Source.LABEL, "data categories"))
         if all(t.subject == Subject.NON_PERSON for t in asked):
@@ -645,7 +646,8 @@ def _other_language_findings(
                     concept=name,
                     evidence=text.original if text.source != Source.DESCRIPTION else match.group(),
                     source=text.source,
-                    how=f"{OTHER_LANGUAGE_LEXICON}: {term.text}",
+                    how=f"lexicon (other language): {term.text}",
+                    other_language=True,
                 )
             )
     return findings

@@ -3,8 +3,9 @@
 A text is unreadable when most of its letters are not Latin (Cyrillic, CJK, Arabic …), when
 it is only symbols (emoji carry meaning the screening cannot weigh), or when most of its
 words (at least two, or one long compound) are not English words, even after removing
-common endings, reading British spellings ("seborrhoeic") or splitting a compound
-("microaneurysms", "underproofed").
+common endings, reading British spellings ("seborrhoeic"), splitting a compound
+("microaneurysms", "underproofed") or reading a long word one slip of the keys away from an
+English one ("defibrilator").
 
 English words are those of the embedding model's vocabulary and the bundled English NLP
 pipeline's, the rulebook's ``added_english_words`` (loanwords and words newer than the
