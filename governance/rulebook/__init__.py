@@ -28,7 +28,7 @@ RULEBOOK_DIR = Path(__file__).resolve().parent
 
 # Bump when the screening method (normalisation, subject detection, scoring) changes in a
 # way that can change decisions; it is part of the version hash.
-SCREENING_METHOD_VERSION = "9"
+SCREENING_METHOD_VERSION = "10"
 
 # Concepts the screener itself reports, not found by lexicon or meaning.
 BUILTIN_CONCEPTS: Mapping[str, str] = {
@@ -52,6 +52,10 @@ BUILTIN_CONCEPTS: Mapping[str, str] = {
         "queries to screen"
     ),
     "people_not_at_work": "images of people (no faces); no label or query names a worker or pupil",
+    "hair_or_eye_colours_only": (
+        "images of people or faces, and every label or query names a hair or eye colour, "
+        "which is no protected trait (Recital 30)"
+    ),
     "emotions_beyond_safety": (
         "labels or queries name emotions that are no safety state, and no text but a label "
         "or query names a medical or safety reason"

@@ -445,6 +445,7 @@ def screen(
     findings.extend(_signs_telling_people_apart(findings))
     findings.extend(_emotions_beyond_safety(findings, rulebook))
     findings.extend(_what_is_pictured(texts, data_categories, findings))
+    findings.extend(_hair_or_eye_colours_only([t for t, _ in given], data_categories))
     return ScreeningResult(findings=tuple(dict.fromkeys(findings)))
 
 
@@ -453,6 +454,32 @@ _PICTURING_PEOPLE = frozenset({"people", "faces", "medical_images"})
 # Data categories of images of things alone (scenes may hold passers-by, documents and
 # "other" images people's photos or work).
 _ONLY_THINGS = frozenset({"products", "vehicles", "animals"})
+_COLOUR = (
+    r"(?:red|ginger|auburn|strawberry blonde?|blonde?|brown|black|jet black|dark|light|grey|gray"
+    r"|white|silver|platinum|green|blue|hazel|amber|chestnut|brunette?|pink|purple|violet"
+    r"|copper|honey|dyed|natural|bleached)"
+)
+# A hair or eye colour, and nothing else: "dark brown hair", "blue-eyed", "eye colour: hazel".
+_HAIR_OR_EYE_COLOUR = re.compile(
+    rf"(?:{_COLOUR}[\s-]+)*{_COLOUR}[\s-]*(?:hair(?:ed)?|eyes?|eyed)(?: colou?rs?)?"
+    rf"|(?:hair|eye) colou?rs?\W+(?:{_COLOUR}[\s-]*)+"
+    r"|redhead|brunette|blonde?"
+)
+
+
+def _hair_or_eye_colours_only(
+    given: Sequence[str], data_categories: Sequence[str]
+) -> list[Finding]:
+    """``hair_or_eye_colours_only``: people or faces are pictured, and every label or query,
+    read whole, is a hair or eye colour ("red hair", "eye colour: hazel"): no protected trait
+    (Recital 30)."""
+    categories = set(data_categories) & {"people", "faces"}
+    if not given or not categories:
+        return []
+    if not all(_HAIR_OR_EYE_COLOUR.fullmatch(fold(text).strip()) for text in given):
+        return []
+    evidence = ", ".join(sorted(categories))
+    return [Finding("hair_or_eye_colours_only", evidence, Source.LABEL, "labels")]
 
 
 def _what_is_pictured(
