@@ -262,7 +262,6 @@ PURPOSE_PHRASES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
             "practical assessment",
             "level placement",
             "placement test",
-            "art assessment",
         ),
         "exam_proctoring": (
             "exam invigilation",
@@ -448,6 +447,8 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "comms": "communications",
         "cred": "credit",
         "cust": "customer",
+        "dedupe": "deduplicate",
+        "dedup": "deduplicate",
         "ctrl": "control",
         "ctl": "control",
         "cx": "customer experience",
@@ -497,6 +498,7 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "rt": "real time",
         "sec": "security",
         "sfty": "safety",
+        "srch": "search",
         "sku": "product",
         "socialmedia": "social media",
         "svc": "service",
@@ -504,6 +506,8 @@ PURPOSE_ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(
         "vid": "video",
         "wh": "warehouse",
         "invig": "invigilation",
+        "trib": "tribunal",
+        "wl": "watchlist",
         "pv": "photovoltaic",
         "scr": "screening",
     }
