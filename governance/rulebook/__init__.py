@@ -28,7 +28,7 @@ RULEBOOK_DIR = Path(__file__).resolve().parent
 
 # Bump when the screening method (normalisation, subject detection, scoring) changes in a
 # way that can change decisions; it is part of the version hash.
-SCREENING_METHOD_VERSION = "10"
+SCREENING_METHOD_VERSION = "11"
 
 # Concepts the screener itself reports, not found by lexicon or meaning.
 BUILTIN_CONCEPTS: Mapping[str, str] = {
@@ -41,7 +41,10 @@ BUILTIN_CONCEPTS: Mapping[str, str] = {
         "a purpose that is not a taxonomy code, matched to one by meaning only, in a request "
         "with no labels, queries or description to read"
     ),
-    "nothing_about_people": "no data category shows people, and every label or query names a thing",
+    "nothing_about_people": (
+        "no data category shows people, and every label or query names a thing (with none, "
+        "the images show products, vehicles or animals alone)"
+    ),
     "guess_about_people_on_things": (
         "a purpose taken by meaning alone for an Annex III purpose about people, in an "
         "ordinary context, on images where nothing is about people"

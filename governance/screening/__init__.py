@@ -459,24 +459,30 @@ _COLOUR = (
     r"|white|silver|platinum|green|blue|hazel|amber|chestnut|brunette?|pink|purple|violet"
     r"|copper|honey|dyed|natural|bleached)"
 )
+_EYE_OR_HAIR = r"(?:hair(?:ed)?|eyes?|eyed|iris|irises)"
 # A hair or eye colour, and nothing else: "dark brown hair", "blue-eyed", "eye colour: hazel".
 _HAIR_OR_EYE_COLOUR = re.compile(
-    rf"(?:{_COLOUR}[\s-]+)*{_COLOUR}[\s-]*(?:hair(?:ed)?|eyes?|eyed)(?: colou?rs?)?"
+    rf"(?:{_COLOUR}[\s-]+)*{_COLOUR}[\s-]*{_EYE_OR_HAIR}(?: colou?rs?)?"
     rf"|(?:hair|eye) colou?rs?\W+(?:{_COLOUR}[\s-]*)+"
     r"|redhead|brunette|blonde?"
 )
+# A colour alone ("auburn", "grey/silver"), read as one when another label names the hair
+# or eyes it is the colour of.
+_BARE_COLOUR = re.compile(rf"{_COLOUR}(?:\W+{_COLOUR})*")
 
 
 def _hair_or_eye_colours_only(
     given: Sequence[str], data_categories: Sequence[str]
 ) -> list[Finding]:
     """``hair_or_eye_colours_only``: people or faces are pictured, and every label or query,
-    read whole, is a hair or eye colour ("red hair", "eye colour: hazel"): no protected trait
-    (Recital 30)."""
+    read whole, is a hair or eye colour ("red hair", "eye colour: hazel", or "auburn" beside
+    them): no protected trait (Recital 30)."""
     categories = set(data_categories) & {"people", "faces"}
     if not given or not categories:
         return []
-    if not all(_HAIR_OR_EYE_COLOUR.fullmatch(fold(text).strip()) for text in given):
+    folded = [fold(text).strip() for text in given]
+    named = [text for text in folded if _HAIR_OR_EYE_COLOUR.fullmatch(text)]
+    if not named or not all(t in named or _BARE_COLOUR.fullmatch(t) for t in folded):
         return []
     evidence = ", ".join(sorted(categories))
     return [Finding("hair_or_eye_colours_only", evidence, Source.LABEL, "labels")]
@@ -488,7 +494,8 @@ def _what_is_pictured(
     """Facts about the images, from the data categories and the labels or queries:
 
     - ``nothing_about_people``: no category shows people, and every label and query is
-      about a thing ("grumpy cat", "angry face emoji", "adult herring gull");
+      about a thing ("grumpy cat", "angry face emoji", "adult herring gull"); with no
+      labels or queries, the images show products, vehicles or animals alone;
     - ``only_things_pictured``: the images show products, vehicles or animals only, so a
       person word among the labels names whom a thing is for ("Baby" department, "young
       adult" books), not a pictured person (a face in such a dataset quarantines the
@@ -500,9 +507,14 @@ def _what_is_pictured(
       a worker, a pupil or their work ("deadlift", "blonde hair", but not "cashier idle").
     """
     asked = [t for t in texts if t.source in (Source.LABEL, Source.QUERY)]
-    if not asked:
-        return []
     categories = set(data_categories)
+    if not asked:
+        # An embedding or image search of products, vehicles or animals alone: "pet face
+        # match" looks at no person (a face found in such a dataset quarantines the asset).
+        if categories and categories <= _ONLY_THINGS:
+            evidence = ", ".join(sorted(categories))
+            return [Finding("nothing_about_people", evidence, Source.LABEL, "data categories")]
+        return []
     evidence = ", ".join(sorted(categories))
     facts: list[Finding] = []
     if not categories & _PICTURING_PEOPLE:

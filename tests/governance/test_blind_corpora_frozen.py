@@ -512,6 +512,25 @@ CORPORA = (
         roll's duplicates embedded under a purpose code like no taxonomy purpose on people
         (by design).""",
     ),
+    FrozenCorpus(
+        name="heldout_blind_v28.jsonl",
+        sha256="fce22bad2f215ea48e399be4d622125765eff5aba030890d8fb3c3c3035a58bb",
+        min_rows=300,
+        min_own_purposes=250,
+        prohibited_allowed=0,
+        prohibited_not_denied=0,
+        approval_allowed=0,
+        benign_refused=6,
+        benign=150,
+        six_fields_only=True,
+        why="""First run 7.3% benign refused, 0 prohibited allowed, 4 not denied, 11
+        approval-needing allowed. Benign refused: a care home's newsletter photos of
+        residents and a hospital energy centre's photos with people under purpose codes like
+        no taxonomy purpose in the healthcare and critical-infrastructure contexts, leaflet
+        stock of a port health office (documents in the border context), a "happy family"
+        searched in a marketing library (emotion words about people), and two one-to-one
+        face verifications named only by purpose codes (by design).""",
+    ),
 )
 
 by_corpus = pytest.mark.parametrize("corpus", CORPORA, ids=lambda corpus: corpus.id)
