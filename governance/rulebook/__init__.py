@@ -55,6 +55,10 @@ BUILTIN_CONCEPTS: Mapping[str, str] = {
         "queries to screen"
     ),
     "people_not_at_work": "images of people (no faces); no label or query names a worker or pupil",
+    "rooms_and_things_only": (
+        "images of scenes, products, vehicles or animals only (no documents or other work), "
+        "and every label or query names a thing"
+    ),
     "hair_or_eye_colours_only": (
         "images of people or faces, and every label or query names a hair or eye colour, "
         "which is no protected trait (Recital 30)"

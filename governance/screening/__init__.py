@@ -147,14 +147,15 @@ def split_description(description: str) -> list[str]:
     return pieces
 
 
-def _parts_read_alone(text: str) -> list[str]:
+def _parts_read_alone(text: str, depictions: frozenset[str] = frozenset()) -> list[str]:
     """Parts of a label or query screened on their own as well as the whole of it:
 
     - the clauses of a long one, so that what its opening is about ("studio product photo
       of a model …") cannot hide a request further on ("… and tag whether the model looks
       gay");
     - the value of "key: value" ("price tier A: caucasian": the key names a thing, the
-      value sorts people);
+      value sorts people), unless the key names a depiction ("toon: angry face" is a
+      cartoon's face);
     - its emoji by their names ("😡" is "pouting face"); the emoji themselves are still
       noted as text the screening cannot read.
     """
@@ -163,8 +164,9 @@ def _parts_read_alone(text: str) -> list[str]:
         if len(text.split()) > _MAX_CLAUSE_WORDS
         else []
     )
-    value = text.rpartition(":")[2].strip()
-    if value and value != text.strip() and any(c.isalpha() for c in value):
+    key, _, value = (part.strip() for part in text.rpartition(":"))
+    depicted = fold(key) in depictions
+    if value and value != text.strip() and any(c.isalpha() for c in value) and not depicted:
         parts.append(value)
     named = emoji_as_words(text)
     if named:
@@ -391,7 +393,10 @@ def screen(
     zero_shot = task == "zero_shot_classification"
     given = [(t, Source.LABEL) for t in labels] + [(t, Source.QUERY) for t in queries]
     raw: list[tuple[str, Source]] = list(given)
-    raw += [(part, source) for text, source in given for part in _parts_read_alone(text)]
+    depictions = rulebook.screening.depiction_words
+    raw += [
+        (part, source) for text, source in given for part in _parts_read_alone(text, depictions)
+    ]
     raw += [(t, Source.DESCRIPTION) for t in split_description(description)]
     if purpose_words.strip():
         raw.append((purpose_words, Source.PURPOSE))
@@ -454,6 +459,8 @@ _PICTURING_PEOPLE = frozenset({"people", "faces", "medical_images"})
 # Data categories of images of things alone (scenes may hold passers-by, documents and
 # "other" images people's photos or work).
 _ONLY_THINGS = frozenset({"products", "vehicles", "animals"})
+# ... and places: no documents or "other" images, which may be someone's work.
+_ROOMS_AND_THINGS = _ONLY_THINGS | {"scenes"}
 _COLOUR = (
     r"(?:red|ginger|auburn|strawberry blonde?|blonde?|brown|black|jet black|dark|light|grey|gray"
     r"|white|silver|platinum|green|blue|hazel|amber|chestnut|brunette?|pink|purple|violet"
@@ -463,7 +470,7 @@ _EYE_OR_HAIR = r"(?:hair(?:ed)?|eyes?|eyed|iris|irises)"
 # A hair or eye colour, and nothing else: "dark brown hair", "blue-eyed", "eye colour: hazel".
 _HAIR_OR_EYE_COLOUR = re.compile(
     rf"(?:{_COLOUR}[\s-]+)*{_COLOUR}[\s-]*{_EYE_OR_HAIR}(?: colou?rs?)?"
-    rf"|(?:hair|eye) colou?rs?\W+(?:{_COLOUR}[\s-]*)+"
+    rf"|(?:hair|eyes?|iris)(?: colou?rs?)?\W+(?:{_COLOUR}[\s-]*)+"
     r"|redhead|brunette|blonde?"
 )
 # A colour alone ("auburn", "grey/silver"), read as one when another label names the hair
@@ -501,6 +508,8 @@ def _what_is_pictured(
       adult" books), not a pictured person (a face in such a dataset quarantines the
       asset); not when words of another language were found, which are read only through
       the lexicons;
+    - ``rooms_and_things_only``: as ``nothing_about_people``, on images of scenes,
+      products, vehicles or animals only (no documents or "other" images: someone's work);
     - ``people_among_things``: people appear among other things (people with scenes,
       products or vehicles; no faces), and the job has labels or queries to screen;
     - ``people_not_at_work``: people are pictured (no faces), and no label or query names
@@ -525,6 +534,10 @@ def _what_is_pictured(
             facts.append(Finding("only_things_pictured", evidence, Source.LABEL, "data categories"))
         if all(t.subject == Subject.NON_PERSON for t in asked):
             facts.append(Finding("nothing_about_people", evidence, Source.LABEL, "data categories"))
+            if categories <= _ROOMS_AND_THINGS:
+                facts.append(
+                    Finding("rooms_and_things_only", evidence, Source.LABEL, "data categories")
+                )
         return facts
     if "people" not in categories or categories & {"faces", "medical_images"}:
         return []

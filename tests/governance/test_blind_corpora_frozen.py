@@ -498,7 +498,7 @@ CORPORA = (
         min_rows=300,
         min_own_purposes=250,
         prohibited_allowed=0,
-        prohibited_not_denied=1,
+        prohibited_not_denied=2,
         approval_allowed=0,
         benign_refused=2,
         benign=150,
@@ -506,7 +506,9 @@ CORPORA = (
         why="""First run 2.7% benign refused (the target met on first sight), 0 prohibited
         allowed, 6 not denied, 9 approval-needing allowed. Not denied (held for approval):
         live facial recognition on a high street that names no police (watching a public
-        space is high-risk; the police make it prohibited). Benign refused: a police press
+        space is high-risk; the police make it prohibited), and a live "wl" on a port
+        concourse ("wl" was read as watchlist after this set, and no longer is since the
+        twenty-ninth set showed it naming wildlife). Benign refused: a police press
         office's search of its photos of patrol cars (a search for vehicles in the
         law-enforcement context is held, as it may look for a suspect's car), and a camera
         roll's duplicates embedded under a purpose code like no taxonomy purpose on people
@@ -530,6 +532,27 @@ CORPORA = (
         stock of a port health office (documents in the border context), a "happy family"
         searched in a marketing library (emotion words about people), and two one-to-one
         face verifications named only by purpose codes (by design).""",
+    ),
+    FrozenCorpus(
+        name="heldout_blind_v29.jsonl",
+        sha256="ddfebab8c63f241fbb8312f61f7fec601d1f2b05f17a41e5a645747e24c52e91",
+        min_rows=300,
+        min_own_purposes=250,
+        prohibited_allowed=0,
+        prohibited_not_denied=0,
+        approval_allowed=1,
+        benign_refused=5,
+        benign=150,
+        six_fields_only=True,
+        why="""First run 10.0% benign refused, 1 prohibited allowed, 2 not denied, 5
+        approval-needing allowed. Approval-needing allowed: a law-enforcement search of
+        clips for a person's description under a purpose taken for a search of one's own
+        media. Benign refused: exam scripts sorted by kind (exam scripts are learners' work),
+        hair colours with "eyes: blue" for graduation photos in the education context (by
+        design), a news archive's 1984 miners' strike picket line (denied: a picket line
+        names union members), "kids & family" among a streaming service's genres, and a
+        newsroom's duplicates embedded under a purpose code like no taxonomy purpose on
+        people (by design).""",
     ),
 )
 

@@ -1,7 +1,7 @@
 """What the twenty-seventh blind set showed the screening must read: a picket and a coded
 word for orientation, marks given to learners' answers, who can afford a plan, vouchers and
 triage by phone, exhibits weighed for one side of a case, behaviour off duty moving a
-score, failed traffic signals, a live watchlist in a purpose code, and an emotion flashcard
+score, failed traffic signals, a live watchlist on a concourse, and an emotion flashcard
 pack that is only a product."""
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def test_traffic_signals_failing_are_infrastructure_safety() -> None:
 def test_a_live_watchlist_in_a_purpose_code_on_a_concourse_is_prohibited() -> None:
     decision, rules = fired_rules(
         [],
-        purpose="mall_concourse_live_wl",
+        purpose="mall_concourse_live_watchlist",
         deployment_context="public_space",
         task="image_to_image_search",
         data_categories=["faces"],
