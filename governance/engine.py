@@ -348,17 +348,13 @@ def _without_excuses_from_instructions(result: ScreeningResult) -> ScreeningResu
     )
 
 
-# Data categories of images of things; documents and "other" may be people's work.
-_THING_CATEGORIES = frozenset({"products", "vehicles", "animals", "scenes"})
-
-
 def _about_things_only(request: PolicyRequest, result: ScreeningResult, rulebook: Rulebook) -> bool:
     """Nothing in the request is about people: every label names a thing, or the images
     show only products, vehicles, animals or scenes (documents and "other" images may be
     people's work: essays, portfolios) and no concept about people was found."""
     if "nothing_about_people" in result.concepts:
         return True
-    if not set(request.data_categories) <= _THING_CATEGORIES:
+    if not set(request.data_categories) <= taxonomy.THING_DATA_CATEGORIES:
         return False
     about_people = {name for name, concept in rulebook.concepts.items() if concept.about_people}
     return not any(f.concept in about_people for f in result.findings)

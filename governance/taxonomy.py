@@ -545,6 +545,9 @@ THING_PURPOSES: frozenset[str] = frozenset(
 
 # Data categories that say people may be pictured.
 PERSON_DATA_CATEGORIES: frozenset[str] = frozenset({"people", "faces"})
+# Data categories of images of things and places; documents and "other" images may be
+# people's work (an essay, a drawing), scenes may hold passers-by.
+THING_DATA_CATEGORIES: frozenset[str] = frozenset({"products", "vehicles", "animals", "scenes"})
 
 
 def canonical_purpose(code: str) -> str | None:

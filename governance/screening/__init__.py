@@ -37,7 +37,7 @@ from governance.screening.language import (
 )
 from governance.screening.meaning import ScreeningUnavailable, exemplar_index
 from governance.screening.normalise import NormalisedText, fold, normalise
-from governance.taxonomy import PERSON_DATA_CATEGORIES
+from governance.taxonomy import PERSON_DATA_CATEGORIES, THING_DATA_CATEGORIES
 
 logger = logging.getLogger(__name__)
 
@@ -458,9 +458,7 @@ def screen(
 _PICTURING_PEOPLE = frozenset({"people", "faces", "medical_images"})
 # Data categories of images of things alone (scenes may hold passers-by, documents and
 # "other" images people's photos or work).
-_ONLY_THINGS = frozenset({"products", "vehicles", "animals"})
-# ... and places: no documents or "other" images, which may be someone's work.
-_ROOMS_AND_THINGS = _ONLY_THINGS | {"scenes"}
+_ONLY_THINGS = THING_DATA_CATEGORIES - {"scenes"}
 _COLOUR = (
     r"(?:red|ginger|auburn|strawberry blonde?|blonde?|brown|black|jet black|dark|light|grey|gray"
     r"|white|silver|platinum|green|blue|hazel|amber|chestnut|brunette?|pink|purple|violet"
@@ -534,7 +532,7 @@ def _what_is_pictured(
             facts.append(Finding("only_things_pictured", evidence, Source.LABEL, "data categories"))
         if all(t.subject == Subject.NON_PERSON for t in asked):
             facts.append(Finding("nothing_about_people", evidence, Source.LABEL, "data categories"))
-            if categories <= _ROOMS_AND_THINGS:
+            if categories <= THING_DATA_CATEGORIES:
                 facts.append(
                     Finding("rooms_and_things_only", evidence, Source.LABEL, "data categories")
                 )
